@@ -1,0 +1,247 @@
+"""Figure style, the per-epoch training frames and their GIF, and the result figures.
+
+Every function takes data and a path, writes its file(s) and closes its figure; nothing happens
+at import time except choosing the headless Agg backend.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless, always: no window, no display needed
+
+import imageio.v3 as iio  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from sklearn.metrics import precision_recall_curve, roc_curve  # noqa: E402
+
+PREFERRED_SERIFS = ("Times New Roman", "Nimbus Roman", "TeX Gyre Termes", "Liberation Serif",
+                    "DejaVu Serif")
+_PALETTE = sns.color_palette("colorblind")
+COLORS = {"normal": "#8c8c8c", "anomaly": _PALETTE[3], "isolation_forest": _PALETTE[0],
+          "autoencoder": _PALETTE[1], "hybrid": _PALETTE[2], "threshold": "#222222"}
+LABELS = {"isolation_forest": "Isolation Forest", "autoencoder": "Autoencoder",
+          "hybrid": "Hybrid"}
+COLUMN_WIDTH = 3.5  # inches: one column of a two-column paper
+FULL_WIDTH = 7.0
+
+
+def setup_style() -> None:
+    """Paper style: serif text at 8 pt, TrueType fonts in PDFs, no missing-font warnings.
+
+    The first installed font of ``PREFERRED_SERIFS`` is named explicitly, so matplotlib never
+    searches for (and warns about) one that is missing.
+    """
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    serif = next((name for name in PREFERRED_SERIFS if name in installed), None)
+    sns.set_theme(context="paper", style="whitegrid", palette="colorblind")
+    matplotlib.rcParams.update({
+        "font.family": "serif" if serif else "sans-serif",
+        "font.serif": [serif] if serif else matplotlib.rcParams["font.serif"],
+        "mathtext.fontset": "dejavuserif",
+        "font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
+        "xtick.labelsize": 7, "ytick.labelsize": 7,
+        "axes.spines.top": False, "axes.spines.right": False,
+        "axes.grid": True, "grid.alpha": 0.3, "grid.linewidth": 0.5,
+        "lines.linewidth": 1.0, "legend.frameon": False,
+        "pdf.fonttype": 42, "ps.fonttype": 42,  # TrueType, as journals and LaTeX expect
+        "savefig.bbox": "tight", "savefig.dpi": 200,
+    })
+
+
+def save(fig: plt.Figure, stem: Path) -> list[Path]:
+    """Write ``stem``.png and ``stem``.pdf and close the figure."""
+    paths = [stem.with_suffix(".png"), stem.with_suffix(".pdf")]
+    for path in paths:
+        fig.savefig(path)
+    plt.close(fig)
+    return paths
+
+
+# --------------------------------------------------------------------------- training frames
+class TrainingFrames:
+    """Collects what each epoch's frame shows, then draws all frames on fixed axes.
+
+    Drawing happens after training, when the ranges of every epoch are known, so the axes never
+    jump between frames; each frame only updates the artists of one figure.
+    """
+
+    def __init__(self, n_epochs: int, test_labels: np.ndarray):
+        self.n_epochs = n_epochs
+        self.test_labels = test_labels.astype(bool)
+        self.test_scores: list[np.ndarray] = []
+        self.thresholds: list[float] = []
+        self.train_loss: list[float] = []
+        self.val_loss: list[float] = []
+
+    def record(self, test_scores: np.ndarray, threshold: float, train_loss: float,
+               val_loss: float | None) -> None:
+        self.test_scores.append(np.asarray(test_scores, dtype=np.float64))
+        self.thresholds.append(threshold)
+        self.train_loss.append(train_loss)
+        if val_loss is not None:
+            self.val_loss.append(val_loss)
+
+    def render(self, folder: Path, dpi: int = 110) -> list[np.ndarray]:
+        """Write ``epoch_001.png`` ... into ``folder``; return the frames as RGB arrays.
+
+        Frames of an earlier run are deleted first, so a shorter run never leaves stale ones.
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("epoch_*.png"):
+            stale.unlink()
+        log_scores = [np.log10(np.maximum(s, 1e-12)) for s in self.test_scores]
+        lo, hi = np.percentile(np.concatenate(log_scores), [0.5, 99.9])
+        edges = np.linspace(lo, hi, 61)
+        normal, anomalous = ~self.test_labels, self.test_labels
+
+        def density(values):
+            counts, _ = np.histogram(np.clip(values, lo, hi), bins=edges)
+            return counts / max(counts.sum(), 1) / np.diff(edges)
+
+        densities = [(density(s[normal]), density(s[anomalous])) for s in log_scores]
+        top = max(max(n.max(), a.max()) for n, a in densities) * 1.08
+        losses = self.train_loss + self.val_loss
+        epochs = np.arange(1, self.n_epochs + 1)
+
+        fig, (ax_hist, ax_loss) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 2.6), dpi=dpi,
+                                               gridspec_kw={"width_ratios": [1.4, 1]})
+        stairs_normal = ax_hist.stairs(densities[0][0], edges, fill=True, alpha=0.5,
+                                       color=COLORS["normal"], label="normal")
+        stairs_anom = ax_hist.stairs(densities[0][1], edges, fill=True, alpha=0.5,
+                                     color=COLORS["anomaly"], label="anomalous")
+        threshold_line = ax_hist.axvline(np.log10(max(self.thresholds[0], 1e-12)), ls="--",
+                                         color=COLORS["threshold"], lw=0.8,
+                                         label="95% train quantile")
+        ax_hist.set(xlim=(lo, hi), ylim=(0, top), xlabel=r"$\log_{10}$ autoencoder score (test)",
+                    ylabel="density", title="Test reconstruction errors")
+        ax_hist.legend(loc="upper right")
+
+        train_line, = ax_loss.plot([], [], color=COLORS["autoencoder"], label="train")
+        val_line, = ax_loss.plot([], [], color=COLORS["isolation_forest"], label="validation")
+        ax_loss.set(xlim=(0.5, self.n_epochs + 0.5), yscale="log",
+                    ylim=(min(losses) / 1.3, max(losses) * 1.3), xlabel="epoch",
+                    ylabel="MSE (min-max units)", title="Loss")
+        ax_loss.legend(loc="upper right")
+        epoch_text = fig.suptitle("", fontsize=9)
+        fig.tight_layout()
+
+        frames = []
+        for k in range(self.n_epochs):
+            stairs_normal.set_data(densities[k][0])
+            stairs_anom.set_data(densities[k][1])
+            x = np.log10(max(self.thresholds[k], 1e-12))
+            threshold_line.set_xdata([x, x])
+            train_line.set_data(epochs[:k + 1], self.train_loss[:k + 1])
+            val_line.set_data(epochs[:k + 1], self.val_loss[:k + 1])
+            epoch_text.set_text(f"epoch {k + 1} / {self.n_epochs}")
+            fig.canvas.draw()
+            frame = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+            iio.imwrite(folder / f"epoch_{k + 1:03d}.png", frame)
+            frames.append(frame)
+        plt.close(fig)
+        return frames
+
+
+def write_gif(frames: list[np.ndarray], path: Path, seconds_per_frame: float = 0.15) -> None:
+    """Stitch the frames of this run into a looping GIF; the last frame is held longer."""
+    durations = [seconds_per_frame * 1000] * len(frames)
+    durations[-1] = 2000
+    iio.imwrite(path, np.stack(frames), duration=durations, loop=0)
+
+
+# --------------------------------------------------------------------------- result figures
+def _time_axis(timestamps: np.ndarray | None, n: int) -> np.ndarray:
+    return timestamps if timestamps is not None else np.arange(n)
+
+
+def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarray],
+                          labels: np.ndarray, thresholds: dict[str, float]) -> list[Path]:
+    """One panel per detector: its test scores over time, anomalies in red, its threshold."""
+    fig, axes = plt.subplots(len(scores), 1, figsize=(FULL_WIDTH, 1.55 * len(scores)),
+                             sharex=True)
+    anomalous = labels.astype(bool)
+    for ax, (name, score) in zip(np.atleast_1d(axes), scores.items()):
+        ax.scatter(x[~anomalous], score[~anomalous], s=1.5, color=COLORS["normal"],
+                   label="normal", rasterized=True, linewidths=0)
+        ax.scatter(x[anomalous], score[anomalous], s=3, color=COLORS["anomaly"],
+                   label="anomaly (truth)", rasterized=True, linewidths=0)
+        ax.axhline(thresholds[name], color=COLORS["threshold"], ls="--", lw=0.8,
+                   label="threshold (95% of train)")
+        if score.min() > 0 and np.percentile(score, 99.9) / np.median(score) > 30:
+            ax.set_yscale("log")
+        ax.set_ylabel("score")
+        ax.set_title(LABELS.get(name, name), loc="left")
+    np.atleast_1d(axes)[0].legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3,
+                                  markerscale=4)
+    np.atleast_1d(axes)[-1].set_xlabel("time (test part)" if x.dtype.kind == "M" else "sample")
+    fig.autofmt_xdate() if x.dtype.kind == "M" else None
+    fig.tight_layout()
+    return save(fig, stem)
+
+
+def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) index pairs of the runs of True in ``mask``, end exclusive."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+
+
+def plot_series(stem: Path, x: np.ndarray, values: np.ndarray, channels: tuple[str, ...],
+                labels: np.ndarray | None, flags: np.ndarray,
+                event_channel: np.ndarray | None = None) -> list[Path]:
+    """Each channel over time, true anomaly spans shaded, the hybrid's flags as a rug below.
+
+    With ``event_channel`` (the channel each true event affects) a span is shaded only in the
+    channel it affects; without it, in every channel.
+    """
+    n = len(channels)
+    fig, axes = plt.subplots(n, 1, figsize=(FULL_WIDTH, 0.95 * n + 0.6), sharex=True)
+    axes = np.atleast_1d(axes)
+    truth_spans = _spans(labels.astype(bool)) if labels is not None else []
+    flagged = flags.astype(bool)
+    for c, ax in enumerate(axes):
+        ax.plot(x, values[:, c], color="#333333", lw=0.5)
+        for start, end in truth_spans:
+            if event_channel is not None and event_channel[start] != c:
+                continue
+            ax.axvspan(x[start], x[min(end, len(x) - 1)], color=COLORS["anomaly"], alpha=0.3,
+                       lw=0)
+        lo, hi = np.nanmin(values[:, c]), np.nanmax(values[:, c])
+        ax.set_ylim(lo - 0.15 * (hi - lo), hi + 0.05 * (hi - lo))
+        ax.plot(x[flagged], np.full(flagged.sum(), lo - 0.09 * (hi - lo)), "|",
+                color=COLORS["hybrid"], ms=4, mew=0.6)
+        ax.set_ylabel(channels[c], rotation=0, ha="right", va="center")
+        ax.grid(False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS["anomaly"], alpha=0.3),
+               plt.Line2D([], [], marker="|", ls="", color=COLORS["hybrid"])]
+    names = ["true anomaly (in the affected channel)" if event_channel is not None
+             else "true anomaly", "hybrid flag"]
+    axes[0].legend(handles[labels is None:], names[labels is None:], loc="lower left",
+                   bbox_to_anchor=(0, 1.0), ncols=2)
+    if x.dtype.kind == "M":
+        fig.autofmt_xdate()
+    fig.tight_layout(h_pad=0.2)
+    return save(fig, stem)
+
+
+def plot_roc_pr(stem: Path, labels: np.ndarray, scores: dict[str, np.ndarray]) -> list[Path]:
+    """ROC and precision-recall curves of every detector on the test part."""
+    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 2.8))
+    for name, score in scores.items():
+        fpr, tpr, _ = roc_curve(labels, score)
+        precision, recall, _ = precision_recall_curve(labels, score)
+        ax_roc.plot(fpr, tpr, color=COLORS.get(name), label=LABELS.get(name, name))
+        ax_pr.step(recall, precision, where="post", color=COLORS.get(name),
+                   label=LABELS.get(name, name))
+    ax_roc.plot([0, 1], [0, 1], ls=":", color=COLORS["normal"], label="random")
+    ax_pr.axhline(labels.mean(), ls=":", color=COLORS["normal"], label="random")
+    ax_roc.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC",
+               xlim=(0, 1), ylim=(0, 1.01))
+    ax_pr.set(xlabel="recall", ylabel="precision", title="Precision-recall", xlim=(0, 1),
+              ylim=(0, 1.01))
+    ax_roc.legend(loc="lower right")
+    fig.tight_layout()
+    return save(fig, stem)

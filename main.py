@@ -1,0 +1,302 @@
+"""Hybrid Isolation Forest + autoencoder anomaly detection on multivariate cost series.
+
+    python main.py                  # synthetic cost series, every figure, the GIF, metrics
+    python main.py --dataset iid    # the original i.i.d. experiment
+    python main.py --help           # every option with its default
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent
+DETECTORS = ("isolation_forest", "autoencoder", "hybrid")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that determines a run. Same config + same seed = the same metrics."""
+
+    seed: int = 0
+    """seeds the data, the split of i.i.d. rows, the forest and the network"""
+    dataset: str = "cost"
+    """'cost': synthetic multivariate cost series; 'iid': the original Gaussian experiment"""
+    steps: int = 10_000
+    """time steps (or i.i.d. samples) to generate"""
+    contamination: float = 0.05
+    """share of steps inside injected anomaly events"""
+    window: int | None = None
+    """steps per window; default 24 (one day of hourly data) for cost series, 1 for iid"""
+    score_rows: int = 8
+    """the autoencoder scores the error of the newest rows of each window only"""
+    train_fraction: float = 0.8
+    """share of steps for training (the first ones, for a time series)"""
+    val_fraction: float = 0.1
+    """share of the training windows held out for the validation loss (the last ones)"""
+    epochs: int = 50
+    """autoencoder training epochs (one GIF frame each)"""
+    batch_size: int = 256
+    """autoencoder mini-batch size"""
+    lr: float = 3e-3
+    """Adam learning rate"""
+    hidden: int = 128
+    """width of the autoencoder's hidden layers"""
+    bottleneck: int = 16
+    """width of the autoencoder's bottleneck"""
+    trees: int = 100
+    """trees in the Isolation Forest"""
+    quantile: float = 0.95
+    """threshold = this quantile of a detector's training scores"""
+    clean_train: bool = True
+    """train the autoencoder only on training windows the Isolation Forest does not flag"""
+    fusion: str = "mean"
+    """how the hybrid combines the detectors' robust z-scores: 'mean' or 'max'"""
+    device: str = "auto"
+    """'auto' (CUDA if available), 'cpu' or 'cuda'"""
+    gif: bool = True
+    """render one frame per epoch and the training GIF"""
+    out: str = str(REPO)
+    """output folder"""
+
+    def __post_init__(self):
+        checks = [
+            (self.dataset in ("cost", "iid"), "--dataset must be 'cost' or 'iid'"),
+            (self.steps > 0, "--steps must be positive"),
+            (0 <= self.contamination < 0.5, "--contamination must be in [0, 0.5)"),
+            (self.window is None or self.window > 0, "--window must be positive"),
+            (self.dataset != "iid" or self.window in (None, 1),
+             "--window must be 1 for --dataset iid (its rows have no order)"),
+            (self.score_rows > 0, "--score-rows must be positive"),
+            (0 < self.train_fraction <= 1, "--train-fraction must be in (0, 1]"),
+            (0 <= self.val_fraction < 1, "--val-fraction must be in [0, 1)"),
+            (self.epochs > 0, "--epochs must be positive"),
+            (self.batch_size > 0, "--batch-size must be positive"),
+            (self.lr > 0, "--lr must be positive"),
+            (self.hidden > 0 and self.bottleneck > 0, "--hidden and --bottleneck must be positive"),
+            (self.trees > 0, "--trees must be positive"),
+            (0 < self.quantile < 1, "--quantile must be in (0, 1)"),
+            (self.fusion in ("mean", "max"), "--fusion must be 'mean' or 'max'"),
+            (self.device in ("auto", "cpu", "cuda"), "--device must be 'auto', 'cpu' or 'cuda'"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+    @property
+    def effective_window(self) -> int:
+        return self.window or (1 if self.dataset == "iid" else 24)
+
+
+def parse_args(argv: list[str] | None = None) -> Config:
+    """A flag per Config field, its docstring as help, its default shown."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    docs = _field_docs()
+    for f in fields(Config):
+        flag = "--" + f.name.replace("_", "-")
+        if f.type in ("bool", bool):
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default,
+                                help=docs[f.name])
+        else:
+            kind = {"int": int, "float": float, "str": str, "int | None": int}[str(f.type)]
+            parser.add_argument(flag, type=kind, default=f.default, help=docs[f.name],
+                                metavar=f.name.upper())
+    return Config(**vars(parser.parse_args(argv)))
+
+
+def _field_docs() -> dict[str, str]:
+    """The string under each Config field (attribute docstrings are not kept at run time)."""
+    import ast
+    import inspect
+    body = ast.parse(inspect.getsource(Config)).body[0].body
+    docs = {}
+    for node, after in zip(body, body[1:]):
+        if isinstance(node, ast.AnnAssign) and isinstance(after, ast.Expr):
+            docs[node.target.id] = after.value.value
+    return docs
+
+
+def main(config: Config) -> dict:
+    """Run the whole method once; write figures, GIF and results under ``config.out``."""
+    from reporting import Stopwatch
+    clock = Stopwatch()
+    with clock("imports"):  # here, not at the top: `--help` and flag errors stay instant
+        import numpy as np
+
+        import config_plots
+        import dataset
+        import detectors
+        import evaluation
+        import network
+        import preprocessing
+        import reporting
+
+    out = Path(config.out)
+    device = network.resolve_device(config.device)
+    network.seed_everything(config.seed)
+    config_plots.setup_style()
+    W = config.effective_window
+
+    # 1. Data: a seeded synthetic series with labels and anomaly kinds.
+    with clock("data"):
+        make = dataset.make_cost_series if config.dataset == "cost" else dataset.make_iid
+        series = make(config.steps, config.contamination, config.seed)
+        if len(series.values) < W + 1:
+            raise ValueError(f"the series has {len(series.values)} steps; --window {W} needs more")
+
+    # 2-3. Split (chronological for a time series), scale on the training part, window.
+    with clock("windows"):
+        split = preprocessing.split_steps(len(series.values), W, config.train_fraction,
+                                          series.is_time_series, config.seed)
+        scaler = preprocessing.fit_scaler(series.values, split)
+        windows = preprocessing.make_windows(scaler.transform(series.values), W)
+        win_split = split[W - 1:]                    # the split of the step each window ends at
+        is_train, is_test = win_split == preprocessing.TRAIN, win_split == preprocessing.TEST
+        if not is_train.any():
+            raise ValueError("no training windows: raise --train-fraction or --steps")
+        labels = series.labels[W - 1:]
+
+    # 4. Isolation Forest on the training windows.
+    with clock("isolation_forest"):
+        scores = {"isolation_forest": detectors.isolation_forest_scores(
+            windows[is_train], windows, config.seed, config.trees)}
+
+    # 5. Autoencoder on the training windows (those the forest flags left out), one GIF frame
+    #    recorded per epoch.
+    with clock("autoencoder"):
+        ae_train = is_train.copy()
+        if config.clean_train:
+            forest_scores = scores["isolation_forest"]
+            ae_train &= forest_scores <= detectors.threshold(forest_scores[is_train],
+                                                             config.quantile)
+        frames, history, scores["autoencoder"] = train_and_score_autoencoder(
+            config, windows, ae_train, is_train, is_test, labels, device)
+
+    # 6. Hybrid: robust z-scores from each detector's training scores, fused.
+    standardised = [detectors.robust_zscore(scores[d], scores[d][is_train])
+                    for d in ("isolation_forest", "autoencoder")]
+    scores["hybrid"] = detectors.fuse(standardised, config.fusion)
+
+    # 7. Thresholds from the training scores; flags everywhere.
+    thresholds = {d: detectors.threshold(scores[d][is_train], config.quantile) for d in DETECTORS}
+    flags = {d: scores[d] > thresholds[d] for d in DETECTORS}
+
+    # 8. Evaluation on the test part (on all steps when everything trains).
+    evaluated = is_test if is_test.any() else is_train
+    results = {d: evaluation.evaluate(labels[evaluated], scores[d][evaluated],
+                                      flags[d][evaluated], thresholds[d]) for d in DETECTORS}
+
+    # 9. Figures, GIF and results.
+    with clock("frames"):
+        gif_frames = frames.render(out / "training_progress") if frames else []
+    with clock("gif"):
+        if gif_frames:
+            config_plots.write_gif(gif_frames, out / "training_progress.gif")
+    with clock("figures"):
+        x = (series.timestamps if series.is_time_series else np.arange(len(split)))[W - 1:]
+        results_dir = out / "results"
+        results_dir.mkdir(parents=True, exist_ok=True)
+        test_scores = {d: scores[d][evaluated] for d in DETECTORS}
+        config_plots.plot_score_comparison(out / "anomaly_detection_comparison", x[evaluated],
+                                           test_scores, labels[evaluated], thresholds)
+        if series.is_time_series:
+            config_plots.plot_series(results_dir / "cost_series_detections", x[evaluated],
+                                     series.values[W - 1:][evaluated], series.channels,
+                                     labels[evaluated], flags["hybrid"][evaluated],
+                                     series.event_channel[W - 1:][evaluated])
+        if len(np.unique(labels[evaluated])) == 2:
+            config_plots.plot_roc_pr(results_dir / "roc_pr_curves", labels[evaluated],
+                                     test_scores)
+        else:
+            print("note: the evaluated part has one class only: no ROC-AUC, AP or ROC/PR figure")
+
+    pad = np.full(W - 1, np.nan)
+    reporting.write_scores(
+        results_dir / "scores.csv", series.timestamps, split, series.labels, series.kinds,
+        {d: np.concatenate([pad, scores[d]]) for d in DETECTORS},
+        {d: np.concatenate([pad, flags[d]]) for d in DETECTORS})
+    timings = clock.finish()
+    reporting.write_metrics(results_dir / "metrics.json", config,
+                            reporting.provenance(config.seed, str(device)), timings, results,
+                            {"training": {"train_loss": history.train_loss,
+                                          "val_loss": history.val_loss}})
+
+    print(evaluation.report(labels[evaluated], flags["hybrid"][evaluated]))
+    print(f"{'detector':18s} {'ROC-AUC':>8s} {'AP':>7s} {'prec':>7s} {'recall':>7s} {'F1':>7s}")
+    for d, m in results.items():
+        auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
+        ap = "n/a" if m["average_precision"] is None else f"{m['average_precision']:.3f}"
+        print(f"{d:18s} {auc:>8s} {ap:>7s} {m['precision']:7.3f} {m['recall']:7.3f} "
+              f"{m['f1']:7.3f}")
+    print(f"total {timings['total']:.1f} s; outputs in {out}")
+    return {"detectors": results, "timings_s": timings}
+
+
+def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_test, labels,
+                                device):
+    """Train on the ``ae_train`` windows (the last ``val_fraction`` held out), score every window.
+
+    The per-channel error scale and the frames' thresholds come from all training windows
+    (``is_train``), as every detector's threshold does.
+
+    Returns the recorded training frames (None without ``--gif``), the loss history and the
+    scores. Each epoch's frame shows the test scores and the threshold as they are at that epoch.
+    """
+    import numpy as np
+
+    import config_plots
+    import detectors
+    import network
+
+    train_idx = np.flatnonzero(ae_train)
+    n_val = int(config.val_fraction * len(train_idx))
+    fit_idx, val_idx = train_idx[:len(train_idx) - n_val], train_idx[len(train_idx) - n_val:]
+    n_channels = windows.shape[2]
+    model = network.Autoencoder(windows.shape[1] * n_channels, config.hidden,
+                                config.bottleneck).to(device)
+
+    rows = min(config.score_rows, windows.shape[1])
+
+    def score(errors, clean_errors):
+        """Scores of ``errors``, each channel scaled by its mean error on clean training windows."""
+        scale = detectors.channel_error_scale(clean_errors, n_channels)
+        return detectors.autoencoder_scores(errors, scale, rows)
+
+    on_epoch, frames = None, None
+    if config.gif:
+        # fixed subsamples keep the per-epoch scoring cheap on long series; with no test part
+        # (train fraction 1) the frames show the training windows
+        rng = np.random.default_rng([config.seed, 2])
+        shown = np.flatnonzero(is_test) if is_test.any() else np.flatnonzero(is_train)
+        shown = np.sort(rng.permutation(shown)[:5000])
+        reference = np.sort(rng.permutation(np.flatnonzero(is_train))[:5000])
+        frames = config_plots.TrainingFrames(config.epochs, labels[shown])
+
+        def on_epoch(epoch, history):
+            ref_errors = network.squared_errors(model, windows[reference])
+            ref_scores = score(ref_errors, ref_errors[ae_train[reference]])
+            frames.record(score(network.squared_errors(model, windows[shown]),
+                                ref_errors[ae_train[reference]]),
+                          detectors.threshold(ref_scores, config.quantile),
+                          history.train_loss[-1],
+                          history.val_loss[-1] if history.val_loss else None)
+
+    history = network.train_autoencoder(
+        model, windows[fit_idx], windows[val_idx], epochs=config.epochs,
+        batch_size=config.batch_size, lr=config.lr, seed=config.seed, device=device,
+        on_epoch=on_epoch)
+    errors = network.squared_errors(model, windows)
+    scores = score(errors, errors[ae_train])
+    return frames, history, scores
+
+
+if __name__ == "__main__":
+    try:
+        cfg = parse_args()
+        main(cfg)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+
+import detectors
+
+
+def test_isolation_forest_scores_outliers_higher():
+    rng = np.random.default_rng(0)
+    train = rng.normal(size=(500, 3, 2))
+    test = np.concatenate([rng.normal(size=(50, 3, 2)), rng.normal(8, 1, size=(5, 3, 2))])
+    scores = detectors.isolation_forest_scores(train, test, seed=0)
+    assert scores[50:].min() > scores[:50].max()
+
+
+def test_autoencoder_score_is_channel_normalised_and_uses_newest_rows():
+    errors = np.ones((4, 3 * 2))          # 4 windows, W=3, C=2
+    errors[:, 1::2] *= 100                # channel 1 is 100x noisier
+    scale = detectors.channel_error_scale(errors, n_channels=2)
+    np.testing.assert_allclose(scale, [1, 100])
+    np.testing.assert_allclose(detectors.autoencoder_scores(errors, scale, 2), 1.0)
+    errors[0, :2] = 50                    # a large error in the *oldest* row only
+    assert detectors.autoencoder_scores(errors, scale, 2)[0] == pytest.approx(1.0)
+    assert detectors.autoencoder_scores(errors, scale, 3)[0] > 1.0
+
+
+def test_threshold_comes_from_training_scores_only():
+    train = np.arange(100.0)
+    assert detectors.threshold(train, 0.95) == pytest.approx(np.quantile(train, 0.95))
+    with pytest.raises(ValueError):
+        detectors.threshold(train, 1.0)
+
+
+def test_robust_zscore_uses_training_statistics():
+    train = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    z = detectors.robust_zscore(np.array([3.0, 3.0 + 1.4826]), train)
+    np.testing.assert_allclose(z, [0.0, 1.0])
+    # scores far outside the training range do not move the statistics
+    z2 = detectors.robust_zscore(np.array([3.0, 1e6]), train)
+    assert z2[0] == 0.0
+
+
+def test_fuse_mean_and_max():
+    a, b = np.array([1.0, -1.0]), np.array([3.0, 0.0])
+    np.testing.assert_allclose(detectors.fuse([a, b], "mean"), [2.0, -0.5])
+    np.testing.assert_allclose(detectors.fuse([a, b], "max"), [3.0, 0.0])
+    with pytest.raises(ValueError):
+        detectors.fuse([a, b], "median")
