@@ -120,8 +120,11 @@ class TrainingFrames:
                     ylabel="density", title="Test reconstruction errors")
         ax_hist.legend(loc="upper right")
 
-        train_line, = ax_loss.plot([], [], color=COLORS["autoencoder"], label="train")
-        val_line, = ax_loss.plot([], [], color=COLORS["isolation_forest"], label="validation")
+        # a marker on the newest point, so that epoch 1 (a single point) is visible too
+        train_line, = ax_loss.plot([], [], color=COLORS["autoencoder"], label="train",
+                                   marker="o", ms=3, markevery=[-1])
+        val_line, = ax_loss.plot([], [], color=COLORS["isolation_forest"], label="validation",
+                                 marker="o", ms=3, markevery=[-1])
         ax_loss.set(xlim=(0.5, self.n_epochs + 0.5), yscale="log",
                     ylim=(min(losses) / 1.3, max(losses) * 1.3), xlabel="epoch",
                     ylabel="MSE (min-max units)", title="Loss")
@@ -171,8 +174,14 @@ def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarra
                    label="anomaly (truth)", rasterized=True, linewidths=0)
         ax.axhline(thresholds[name], color=COLORS["threshold"], ls="--", lw=0.8,
                    label="threshold (95% of train)")
-        if score.min() > 0 and np.percentile(score, 99.9) / np.median(score) > 30:
-            ax.set_yscale("log")
+        # heavy tails (anomalies orders of magnitude above the bulk) need a log axis to show
+        # the bulk; z-scores can be negative, so they get a symmetric log
+        q25, q75, top = np.percentile(score, [25, 75, 99.9])
+        if top - q75 > 30 * max(q75 - q25, 1e-12):
+            if score.min() > 0:
+                ax.set_yscale("log")
+            else:
+                ax.set_yscale("symlog", linthresh=max(q75 - q25, 1e-3))
         ax.set_ylabel("score")
         ax.set_title(LABELS.get(name, name), loc="left")
     np.atleast_1d(axes)[0].legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3,
