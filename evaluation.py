@@ -6,9 +6,30 @@ from sklearn.metrics import (average_precision_score, classification_report,
                              precision_recall_fscore_support, roc_auc_score)
 
 
-def evaluate(labels: np.ndarray, scores: np.ndarray, flags: np.ndarray,
-             threshold: float) -> dict[str, float | None]:
-    """ROC-AUC and average precision of the scores, precision/recall/F1 of the flags.
+def events(labels: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive 1s in ``labels``, end exclusive."""
+    edges = np.diff(np.concatenate([[0], np.asarray(labels, dtype=np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+
+
+def event_recall(labels: np.ndarray, flags: np.ndarray) -> float | None:
+    """Share of anomaly events (runs of 1s) with at least one flagged step.
+
+    Unlike point-adjusted F1 this does not credit the other steps of a hit event.
+    """
+    found = [flags[start:end].any() for start, end in events(labels)]
+    return float(np.mean(found)) if found else None
+
+
+def recall_by_kind(kinds: np.ndarray, flags: np.ndarray) -> dict[str, float]:
+    """Share of flagged steps among the steps of each anomaly kind."""
+    return {str(k): float(flags[kinds == k].mean()) for k in np.unique(kinds) if k != "normal"}
+
+
+def evaluate(labels: np.ndarray, scores: np.ndarray, flags: np.ndarray, threshold: float,
+             kinds: np.ndarray | None = None) -> dict:
+    """ROC-AUC and average precision of the scores, precision/recall/F1 of the flags, event
+    recall, and with ``kinds`` the recall per anomaly kind.
 
     With one class only the ranking metrics are undefined and reported as None.
     """
@@ -22,6 +43,8 @@ def evaluate(labels: np.ndarray, scores: np.ndarray, flags: np.ndarray,
         "recall": float(recall),
         "f1": float(f1),
         "threshold": float(threshold),
+        "event_recall": event_recall(labels, flags),
+        **({"recall_by_kind": recall_by_kind(kinds, flags)} if kinds is not None else {}),
     }
 
 

@@ -54,6 +54,8 @@ class Config:
     """train the autoencoder only on training windows the Isolation Forest does not flag"""
     fusion: str = "mean"
     """how the hybrid combines the detectors' robust z-scores: 'mean' or 'max'"""
+    ablation: bool = False
+    """also evaluate random scores, the autoencoder trained on all windows and both fusions"""
     device: str = "auto"
     """'auto' (CUDA if available), 'cpu' or 'cuda'"""
     gif: bool = True
@@ -90,10 +92,15 @@ class Config:
         return self.window or (1 if self.dataset == "iid" else 24)
 
 
-def parse_args(argv: list[str] | None = None) -> Config:
-    """A flag per Config field, its docstring as help, its default shown."""
+def parse_args(argv: list[str] | None = None) -> tuple[Config, list[int] | None, int]:
+    """A flag per Config field, its docstring as help, its default shown; plus ``--seeds`` and
+    ``--jobs`` for a sweep. Returns (config, seeds or None, jobs)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--seeds", type=int, nargs="+", default=None, metavar="SEED",
+                        help="run every seed (with --ablation) and write the summary tables")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="seeds run in parallel (joblib; -1 = all cores)")
     docs = _field_docs()
     for f in fields(Config):
         flag = "--" + f.name.replace("_", "-")
@@ -104,7 +111,11 @@ def parse_args(argv: list[str] | None = None) -> Config:
             kind = {"int": int, "float": float, "str": str, "int | None": int}[str(f.type)]
             parser.add_argument(flag, type=kind, default=f.default, help=docs[f.name],
                                 metavar=f.name.upper())
-    return Config(**vars(parser.parse_args(argv)))
+    args = vars(parser.parse_args(argv))
+    seeds, jobs = args.pop("seeds"), args.pop("jobs")
+    if jobs == 0:
+        raise ValueError("--jobs must not be 0")
+    return Config(**args), seeds, jobs
 
 
 def _field_docs() -> dict[str, str]:
@@ -119,7 +130,7 @@ def _field_docs() -> dict[str, str]:
     return docs
 
 
-def main(config: Config) -> dict:
+def main(config: Config, verbose: bool = True) -> dict:
     """Run the whole method once; write figures, GIF and results under ``config.out``."""
     from reporting import Stopwatch
     clock = Stopwatch()
@@ -179,15 +190,22 @@ def main(config: Config) -> dict:
     standardised = [detectors.robust_zscore(scores[d], scores[d][is_train])
                     for d in ("isolation_forest", "autoencoder")]
     scores["hybrid"] = detectors.fuse(standardised, config.fusion)
+    if config.ablation:
+        with clock("ablation"):
+            scores.update(ablation_scores(config, windows, is_train, is_test, labels, device,
+                                          scores, standardised))
 
     # 7. Thresholds from the training scores; flags everywhere.
-    thresholds = {d: detectors.threshold(scores[d][is_train], config.quantile) for d in DETECTORS}
-    flags = {d: scores[d] > thresholds[d] for d in DETECTORS}
+    thresholds = {d: detectors.threshold(scores[d][is_train], config.quantile) for d in scores}
+    flags = {d: scores[d] > thresholds[d] for d in scores}
 
     # 8. Evaluation on the test part (on all steps when everything trains).
     evaluated = is_test if is_test.any() else is_train
-    results = {d: evaluation.evaluate(labels[evaluated], scores[d][evaluated],
-                                      flags[d][evaluated], thresholds[d]) for d in DETECTORS}
+    kinds = series.kinds[W - 1:][evaluated]
+    all_results = {d: evaluation.evaluate(labels[evaluated], scores[d][evaluated],
+                                          flags[d][evaluated], thresholds[d], kinds)
+                   for d in scores}
+    results = {d: all_results[d] for d in DETECTORS}
 
     # 9. Figures, GIF and results.
     with clock("frames"):
@@ -219,20 +237,57 @@ def main(config: Config) -> dict:
         {d: np.concatenate([pad, scores[d]]) for d in DETECTORS},
         {d: np.concatenate([pad, flags[d]]) for d in DETECTORS})
     timings = clock.finish()
+    extra = {"training": {"train_loss": history.train_loss, "val_loss": history.val_loss}}
+    if config.ablation:
+        extra["ablation"] = all_results
     reporting.write_metrics(results_dir / "metrics.json", config,
                             reporting.provenance(config.seed, str(device)), timings, results,
-                            {"training": {"train_loss": history.train_loss,
-                                          "val_loss": history.val_loss}})
+                            extra)
 
-    print(evaluation.report(labels[evaluated], flags["hybrid"][evaluated]))
-    print(f"{'detector':18s} {'ROC-AUC':>8s} {'AP':>7s} {'prec':>7s} {'recall':>7s} {'F1':>7s}")
-    for d, m in results.items():
-        auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
-        ap = "n/a" if m["average_precision"] is None else f"{m['average_precision']:.3f}"
-        print(f"{d:18s} {auc:>8s} {ap:>7s} {m['precision']:7.3f} {m['recall']:7.3f} "
-              f"{m['f1']:7.3f}")
-    print(f"total {timings['total']:.1f} s; outputs in {out}")
-    return {"detectors": results, "timings_s": timings}
+    if verbose:
+        print(evaluation.report(labels[evaluated], flags["hybrid"][evaluated]))
+        print(f"{'detector':20s} {'ROC-AUC':>8s} {'AP':>7s} {'prec':>7s} {'recall':>7s} "
+              f"{'F1':>7s}")
+        for d, m in all_results.items():
+            auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
+            ap = "n/a" if m["average_precision"] is None else f"{m['average_precision']:.3f}"
+            print(f"{d:20s} {auc:>8s} {ap:>7s} {m['precision']:7.3f} {m['recall']:7.3f} "
+                  f"{m['f1']:7.3f}")
+        print(f"total {timings['total']:.1f} s; outputs in {out}")
+    return {"detectors": results, "ablation": all_results if config.ablation else None,
+            "timings_s": timings}
+
+
+def ablation_scores(config: Config, windows, is_train, is_test, labels, device, scores,
+                    standardised) -> dict:
+    """The rows of the ablation table that the default run does not need.
+
+    Random scores (the floor), the autoencoder trained on *all* training windows and on the
+    windows the forest does not flag, and the hybrid fused by mean and by max.
+    """
+    import dataclasses
+
+    import numpy as np
+
+    import detectors
+
+    rng = np.random.default_rng([config.seed, 3])
+    rows = {"random": rng.random(len(windows))}
+    other_clean = not config.clean_train
+    other_train = is_train.copy()
+    if other_clean:
+        forest = scores["isolation_forest"]
+        other_train &= forest <= detectors.threshold(forest[is_train], config.quantile)
+    quiet = dataclasses.replace(config, gif=False)
+    _, _, other = train_and_score_autoencoder(quiet, windows, other_train, is_train, is_test,
+                                              labels, device)
+    cleaned, everything = (other, scores["autoencoder"]) if other_clean else \
+        (scores["autoencoder"], other)
+    rows["autoencoder_all"] = everything
+    rows["autoencoder_cleaned"] = cleaned
+    for how in ("mean", "max"):
+        rows[f"hybrid_{how}"] = detectors.fuse(standardised, how)
+    return rows
 
 
 def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_test, labels,
@@ -293,10 +348,28 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
     return frames, history, scores
 
 
+def sweep(config: Config, seeds: list[int], jobs: int) -> dict:
+    """Every seed with the ablation rows; summary.json and the tables in ``results/``."""
+    import network
+    import reporting
+    import summary
+
+    per_seed = summary.run_seeds(config, seeds, jobs)
+    result = summary.aggregate(per_seed)
+    provenance = reporting.provenance(seeds[0], str(network.resolve_device(config.device)))
+    provenance["seeds"] = seeds
+    summary.write(result, Path(config.out) / "results", provenance, config)
+    print(summary.markdown(result))
+    return result
+
+
 if __name__ == "__main__":
     try:
-        cfg = parse_args()
-        main(cfg)
+        cfg, seed_list, n_jobs = parse_args()
+        if seed_list:
+            sweep(cfg, seed_list, n_jobs)
+        else:
+            main(cfg)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

@@ -1,0 +1,133 @@
+"""Runs over several seeds and the paper's tables: mean ± std per ablation row and metric."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROWS = {  # ablation row -> label in the tables
+    "random": "Random scores",
+    "isolation_forest": "Isolation Forest",
+    "autoencoder_all": "Autoencoder (all windows)",
+    "autoencoder_cleaned": "Autoencoder (IF-cleaned)",
+    "hybrid_mean": "Hybrid, mean fusion",
+    "hybrid_max": "Hybrid, max fusion",
+}
+METRICS = {"roc_auc": "ROC-AUC", "average_precision": "AP", "precision": "Precision",
+           "recall": "Recall", "f1": "F1", "event_recall": "Event recall"}
+
+
+def run_seeds(config, seeds: list[int], jobs: int = 1) -> dict[int, dict]:
+    """``main.main`` once per seed (in parallel with joblib); the first seed writes the figures
+    and the GIF into ``config.out``, the others into ``results/seeds/seed_<s>/`` without a GIF."""
+    from joblib import Parallel, delayed
+
+    import main
+
+    out = Path(config.out)
+    configs = [dataclasses.replace(
+        config, seed=s, ablation=True, gif=config.gif and i == 0,
+        out=str(out if i == 0 else out / "results" / "seeds" / f"seed_{s}"))
+        for i, s in enumerate(seeds)]
+    runs = Parallel(n_jobs=jobs)(delayed(main.main)(c, verbose=False) for c in configs)
+    return {s: run["ablation"] for s, run in zip(seeds, runs)}
+
+
+def aggregate(per_seed: dict[int, dict]) -> dict:
+    """{row: {metric: {"values", "mean", "std"}}}, and per anomaly kind the recall likewise.
+
+    std is the sample standard deviation (ddof=1) over seeds; a kind missing from a seed's test
+    part is left out of that kind's values.
+    """
+    def stats(values):
+        values = [v for v in values if v is not None]
+        if not values:
+            return {"values": [], "mean": None, "std": None}
+        return {"values": values, "mean": float(np.mean(values)),
+                "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0}
+
+    seeds = list(per_seed)
+    rows = [r for r in ROWS if r in per_seed[seeds[0]]]
+    kinds = sorted({k for s in seeds for r in rows
+                    for k in per_seed[s][r].get("recall_by_kind", {})})
+    return {
+        "seeds": seeds,
+        "metrics": {r: {m: stats([per_seed[s][r][m] for s in seeds]) for m in METRICS}
+                    for r in rows},
+        "recall_by_kind": {r: {k: stats([per_seed[s][r].get("recall_by_kind", {}).get(k)
+                                         for s in seeds]) for k in kinds} for r in rows},
+    }
+
+
+def _cells(block: dict, columns: list[str], bold: callable) -> list[str]:
+    best = {c: max((block[r][c]["mean"] for r in block if block[r][c]["mean"] is not None),
+                   default=None) for c in columns}
+    table = []
+    for r in block:
+        cells = []
+        for c in columns:
+            s = block[r][c]
+            text = "n/a" if s["mean"] is None else f"{s['mean']:.3f} ± {s['std']:.3f}"
+            cells.append(bold(text) if s["mean"] is not None and s["mean"] == best[c] else text)
+        table.append(cells)
+    return table
+
+
+def markdown(summary: dict) -> str:
+    """Both tables as Markdown; the best mean per column in bold."""
+    def table(block, columns, header):
+        lines = ["| detector | " + " | ".join(header) + " |",
+                 "|---|" + "---|" * len(columns)]
+        for r, cells in zip(block, _cells(block, columns, lambda t: f"**{t}**")):
+            lines.append(f"| {ROWS[r]} | " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    kinds = list(next(iter(summary["recall_by_kind"].values())))
+    n = len(summary["seeds"])
+    return (f"Mean ± std over {n} seeds ({', '.join(map(str, summary['seeds']))}), test part, "
+            f"threshold at the 95% quantile of training scores.\n\n"
+            + table(summary["metrics"], list(METRICS), list(METRICS.values()))
+            + "\n\nRecall at the threshold per anomaly kind:\n\n"
+            + table(summary["recall_by_kind"], kinds, [k.replace("_", " ") for k in kinds])
+            + "\n")
+
+
+def latex(summary: dict) -> str:
+    """Both tables as LaTeX (booktabs); the best mean per column in bold."""
+    def table(block, columns, header, caption):
+        rows = []
+        for r, cells in zip(block, _cells(block, columns, lambda t: rf"\textbf{{{t}}}")):
+            cells = [c.replace("±", r"$\pm$") for c in cells]
+            rows.append(f"{ROWS[r]} & " + " & ".join(cells) + r" \\")
+        return "\n".join([
+            r"\begin{table}[t]", r"\centering", rf"\caption{{{caption}}}",
+            r"\begin{tabular}{l" + "c" * len(columns) + "}", r"\toprule",
+            "Detector & " + " & ".join(header) + r" \\", r"\midrule", *rows, r"\bottomrule",
+            r"\end{tabular}", r"\end{table}"])
+
+    kinds = list(next(iter(summary["recall_by_kind"].values())))
+    n = len(summary["seeds"])
+    return (table(summary["metrics"], list(METRICS), list(METRICS.values()),
+                  f"Test metrics, mean $\\pm$ std over {n} seeds.") + "\n\n"
+            + table(summary["recall_by_kind"], kinds, [k.replace("_", " ") for k in kinds],
+                    f"Recall per anomaly kind, mean $\\pm$ std over {n} seeds.") + "\n")
+
+
+def write(summary: dict, results_dir: Path, provenance: dict, config) -> None:
+    """summary.json, results.md, results.tex and results.csv in ``results_dir``."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    payload = {"config": dataclasses.asdict(config), "provenance": provenance, **summary}
+    (results_dir / "summary.json").write_text(json.dumps(payload, indent=2) + "\n")
+    (results_dir / "results.md").write_text(markdown(summary))
+    (results_dir / "results.tex").write_text(latex(summary))
+    with open(results_dir / "results.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["detector", "metric", "mean", "std", "values"])
+        for block, prefix in ((summary["metrics"], ""), (summary["recall_by_kind"], "recall_")):
+            for r, metrics in block.items():
+                for m, s in metrics.items():
+                    writer.writerow([r, prefix + m, s["mean"], s["std"],
+                                     " ".join(f"{v:.6g}" for v in s["values"])])

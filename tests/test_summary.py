@@ -1,0 +1,81 @@
+"""Seed sweeps: aggregation, the LaTeX and Markdown tables, and the README's copy of them."""
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import main
+import summary
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = dict(steps=1500, epochs=2, batch_size=128, hidden=16, bottleneck=4, trees=20, gif=False)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweep")
+    config = main.Config(out=str(out), **TINY)
+    return out, main.sweep(config, [3, 4], jobs=1)
+
+
+def test_aggregation_is_mean_and_sample_std_of_the_seeds(swept):
+    out, result = swept
+    for seed in (3, 4):
+        assert (out / "results" / "metrics.json").exists() if seed == 3 else \
+            (out / "results" / "seeds" / f"seed_{seed}" / "results" / "metrics.json").exists()
+    first = json.loads((out / "results" / "metrics.json").read_text())["ablation"]
+    second = json.loads((out / "results" / "seeds" / "seed_4" / "results" /
+                         "metrics.json").read_text())["ablation"]
+    for row in summary.ROWS:
+        values = [first[row]["roc_auc"], second[row]["roc_auc"]]
+        stats = result["metrics"][row]["roc_auc"]
+        assert stats["values"] == values
+        assert stats["mean"] == pytest.approx(np.mean(values))
+        assert stats["std"] == pytest.approx(np.std(values, ddof=1))
+
+
+def test_summary_json_records_provenance(swept):
+    out, _ = swept
+    payload = json.loads((out / "results" / "summary.json").read_text())
+    assert payload["provenance"]["seeds"] == [3, 4]
+    assert payload["provenance"]["packages"]["torch"].startswith("2.13.0")
+    assert payload["config"]["steps"] == 1500
+    assert set(payload["metrics"]) == set(summary.ROWS)
+
+
+def _numbers(text):
+    return re.findall(r"\d+\.\d{3}", text)
+
+
+def test_latex_is_well_formed_and_matches_markdown(swept):
+    out, _ = swept
+    tex = (out / "results" / "results.tex").read_text()
+    md = (out / "results" / "results.md").read_text()
+    assert tex.count("{") == tex.count("}")
+    assert tex.count(r"\begin{tabular}") == tex.count(r"\end{tabular}") == 2
+    for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
+        assert tex.count(rule) == 2
+    for line in tex.splitlines():
+        if line.endswith(r"\\") and "&" in line:
+            assert line.count("&") == len(line.split("&")) - 1
+    md_tables = "\n".join(line for line in md.splitlines() if line.startswith("| "))
+    assert _numbers(tex) == _numbers(md_tables)
+    assert r"\textbf{" in tex and "**" in md
+
+
+def test_csv_has_every_row_and_metric(swept):
+    out, _ = swept
+    lines = (out / "results" / "results.csv").read_text().splitlines()
+    assert lines[0] == "detector,metric,mean,std,values"
+    assert len([l for l in lines if ",roc_auc," in l]) == len(summary.ROWS)
+
+
+def test_readme_tables_match_the_committed_results():
+    readme = (REPO / "README.md").read_text()
+    for path in ("results/results.md", "results/iid/results/results.md"):
+        committed = (REPO / path).read_text()
+        tables = [line for line in committed.splitlines() if line.startswith("|")]
+        assert tables, path
+        assert "\n".join(tables) in readme, f"README's copy of {path} is out of date"
