@@ -52,8 +52,8 @@ class Config:
     """threshold = this quantile of a detector's training scores"""
     clean_train: bool = True
     """train the autoencoder only on training windows the Isolation Forest does not flag"""
-    fusion: str = "mean"
-    """how the hybrid combines the detectors' robust z-scores: 'mean' or 'max'"""
+    fusion: str = "max"
+    """how the hybrid combines the detectors' robust z-scores: 'max' or 'mean'"""
     ablation: bool = False
     """also evaluate random scores, the autoencoder trained on all windows and both fusions"""
     device: str = "auto"

@@ -39,15 +39,15 @@ def run_seeds(config, seeds: list[int], jobs: int = 1) -> dict[int, dict]:
 def aggregate(per_seed: dict[int, dict]) -> dict:
     """{row: {metric: {"values", "mean", "std"}}}, and per anomaly kind the recall likewise.
 
-    std is the sample standard deviation (ddof=1) over seeds; a kind missing from a seed's test
-    part is left out of that kind's values.
+    std is the sample standard deviation (ddof=1) over seeds, None for a single value; a kind
+    missing from a seed's test part is left out of that kind's values.
     """
     def stats(values):
         values = [v for v in values if v is not None]
         if not values:
             return {"values": [], "mean": None, "std": None}
         return {"values": values, "mean": float(np.mean(values)),
-                "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0}
+                "std": float(np.std(values, ddof=1)) if len(values) > 1 else None}
 
     seeds = list(per_seed)
     rows = [r for r in ROWS if r in per_seed[seeds[0]]]
@@ -70,7 +70,12 @@ def _cells(block: dict, columns: list[str], bold: callable) -> list[str]:
         cells = []
         for c in columns:
             s = block[r][c]
-            text = "n/a" if s["mean"] is None else f"{s['mean']:.3f} ± {s['std']:.3f}"
+            if s["mean"] is None:
+                text = "n/a"
+            elif s["std"] is None:
+                text = f"{s['mean']:.3f} (1 seed)"
+            else:
+                text = f"{s['mean']:.3f} ± {s['std']:.3f}"
             cells.append(bold(text) if s["mean"] is not None and s["mean"] == best[c] else text)
         table.append(cells)
     return table
