@@ -18,6 +18,8 @@ import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from sklearn.metrics import precision_recall_curve, roc_curve  # noqa: E402
 
+from evaluation import events  # noqa: E402
+
 PREFERRED_SERIFS = ("Times New Roman", "Nimbus Roman", "TeX Gyre Termes", "Liberation Serif",
                     "DejaVu Serif")
 _PALETTE = sns.color_palette("colorblind")
@@ -157,10 +159,6 @@ def write_gif(frames: list[np.ndarray], path: Path, seconds_per_frame: float = 0
 
 
 # --------------------------------------------------------------------------- result figures
-def _time_axis(timestamps: np.ndarray | None, n: int) -> np.ndarray:
-    return timestamps if timestamps is not None else np.arange(n)
-
-
 def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarray],
                           labels: np.ndarray, thresholds: dict[str, float]) -> list[Path]:
     """One panel per detector: its test scores over time, anomalies in red, its threshold."""
@@ -192,12 +190,6 @@ def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarra
     return save(fig, stem)
 
 
-def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) index pairs of the runs of True in ``mask``, end exclusive."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
-
-
 def plot_series(stem: Path, x: np.ndarray, values: np.ndarray, channels: tuple[str, ...],
                 labels: np.ndarray | None, flags: np.ndarray,
                 event_channel: np.ndarray | None = None) -> list[Path]:
@@ -209,7 +201,7 @@ def plot_series(stem: Path, x: np.ndarray, values: np.ndarray, channels: tuple[s
     n = len(channels)
     fig, axes = plt.subplots(n, 1, figsize=(FULL_WIDTH, 0.95 * n + 0.6), sharex=True)
     axes = np.atleast_1d(axes)
-    truth_spans = _spans(labels.astype(bool)) if labels is not None else []
+    truth_spans = events(labels) if labels is not None else []
     flagged = flags.astype(bool)
     for c, ax in enumerate(axes):
         ax.plot(x, values[:, c], color="#333333", lw=0.5)
