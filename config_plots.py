@@ -58,7 +58,8 @@ def save(fig: plt.Figure, stem: Path) -> list[Path]:
     """Write ``stem``.png and ``stem``.pdf and close the figure."""
     paths = [stem.with_suffix(".png"), stem.with_suffix(".pdf")]
     for path in paths:
-        fig.savefig(path)
+        # no creation date in PDFs, so the same run writes the same bytes
+        fig.savefig(path, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
     plt.close(fig)
     return paths
 
