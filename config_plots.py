@@ -72,9 +72,10 @@ class TrainingFrames:
     jump between frames; each frame only updates the artists of one figure.
     """
 
-    def __init__(self, n_epochs: int, test_labels: np.ndarray):
+    def __init__(self, n_epochs: int, test_labels: np.ndarray | None, part: str = "test"):
         self.n_epochs = n_epochs
-        self.test_labels = test_labels.astype(bool)
+        self.part = part  # which windows the histogram shows: "test", or "all" at train fraction 1
+        self.test_labels = None if test_labels is None else test_labels.astype(bool)
         self.test_scores: list[np.ndarray] = []
         self.thresholds: list[float] = []
         self.train_loss: list[float] = []
@@ -92,6 +93,7 @@ class TrainingFrames:
         """Write ``epoch_001.png`` ... into ``folder``; return the frames as RGB arrays.
 
         Frames of an earlier run are deleted first, so a shorter run never leaves stale ones.
+        Without labels all scores are drawn as one distribution.
         """
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("epoch_*.png"):
@@ -99,7 +101,9 @@ class TrainingFrames:
         log_scores = [np.log10(np.maximum(s, 1e-12)) for s in self.test_scores]
         lo, hi = np.percentile(np.concatenate(log_scores), [0.5, 99.9])
         edges = np.linspace(lo, hi, 61)
-        normal, anomalous = ~self.test_labels, self.test_labels
+        labelled = self.test_labels is not None
+        anomalous = self.test_labels if labelled else np.zeros(len(log_scores[0]), bool)
+        normal = ~anomalous
 
         def density(values):
             counts, _ = np.histogram(np.clip(values, lo, hi), bins=edges)
@@ -113,14 +117,17 @@ class TrainingFrames:
         fig, (ax_hist, ax_loss) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 2.6), dpi=dpi,
                                                gridspec_kw={"width_ratios": [1.4, 1]})
         stairs_normal = ax_hist.stairs(densities[0][0], edges, fill=True, alpha=0.5,
-                                       color=COLORS["normal"], label="normal")
+                                       color=COLORS["normal"],
+                                       label="normal" if labelled else "all windows")
         stairs_anom = ax_hist.stairs(densities[0][1], edges, fill=True, alpha=0.5,
-                                     color=COLORS["anomaly"], label="anomalous")
+                                     color=COLORS["anomaly"],
+                                     label="anomalous" if labelled else None)
         threshold_line = ax_hist.axvline(np.log10(max(self.thresholds[0], 1e-12)), ls="--",
                                          color=COLORS["threshold"], lw=0.8,
                                          label="95% train quantile")
-        ax_hist.set(xlim=(lo, hi), ylim=(0, top), xlabel=r"$\log_{10}$ autoencoder score (test)",
-                    ylabel="density", title="Test reconstruction errors")
+        ax_hist.set(xlim=(lo, hi), ylim=(0, top),
+                    xlabel=rf"$\log_{{10}}$ autoencoder score ({self.part})", ylabel="density",
+                    title=f"Reconstruction errors, {self.part} windows")
         ax_hist.legend(loc="upper right")
 
         # a marker on the newest point, so that epoch 1 (a single point) is visible too
@@ -142,7 +149,8 @@ class TrainingFrames:
             x = np.log10(max(self.thresholds[k], 1e-12))
             threshold_line.set_xdata([x, x])
             train_line.set_data(epochs[:k + 1], self.train_loss[:k + 1])
-            val_line.set_data(epochs[:k + 1], self.val_loss[:k + 1])
+            shown_val = self.val_loss[:k + 1]  # empty without validation windows
+            val_line.set_data(epochs[:len(shown_val)], shown_val)
             epoch_text.set_text(f"epoch {k + 1} / {self.n_epochs}")
             fig.canvas.draw()
             frame = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
@@ -161,16 +169,20 @@ def write_gif(frames: list[np.ndarray], path: Path, seconds_per_frame: float = 0
 
 # --------------------------------------------------------------------------- result figures
 def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarray],
-                          labels: np.ndarray, thresholds: dict[str, float]) -> list[Path]:
-    """One panel per detector: its test scores over time, anomalies in red, its threshold."""
+                          labels: np.ndarray | None, thresholds: dict[str, float],
+                          part: str = "test part") -> list[Path]:
+    """One panel per detector: its scores over time, true anomalies in red (with labels), its
+    threshold. ``part`` names the steps shown in the axis label."""
     fig, axes = plt.subplots(len(scores), 1, figsize=(FULL_WIDTH, 1.55 * len(scores)),
                              sharex=True)
-    anomalous = labels.astype(bool)
+    anomalous = labels.astype(bool) if labels is not None else np.zeros(len(x), bool)
     for ax, (name, score) in zip(np.atleast_1d(axes), scores.items()):
         ax.scatter(x[~anomalous], score[~anomalous], s=1.5, color=COLORS["normal"],
-                   label="normal", rasterized=True, linewidths=0)
-        ax.scatter(x[anomalous], score[anomalous], s=3, color=COLORS["anomaly"],
-                   label="anomaly (truth)", rasterized=True, linewidths=0)
+                   label="normal" if labels is not None else "score", rasterized=True,
+                   linewidths=0)
+        if labels is not None:
+            ax.scatter(x[anomalous], score[anomalous], s=3, color=COLORS["anomaly"],
+                       label="anomaly (truth)", rasterized=True, linewidths=0)
         ax.axhline(thresholds[name], color=COLORS["threshold"], ls="--", lw=0.8,
                    label="threshold (95% of train)")
         # heavy tails (anomalies orders of magnitude above the bulk) need a log axis to show
@@ -185,7 +197,8 @@ def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarra
         ax.set_title(LABELS.get(name, name), loc="left")
     np.atleast_1d(axes)[0].legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3,
                                   markerscale=4)
-    np.atleast_1d(axes)[-1].set_xlabel("time (test part)" if x.dtype.kind == "M" else "sample")
+    np.atleast_1d(axes)[-1].set_xlabel(f"time ({part})" if x.dtype.kind == "M" else
+                                       f"sample ({part})")
     fig.autofmt_xdate() if x.dtype.kind == "M" else None
     fig.tight_layout()
     return save(fig, stem)

@@ -89,19 +89,20 @@ CHANNEL_PARAMS = {
 
 @dataclass(frozen=True)
 class Series:
-    """A multivariate series with ground truth.
+    """A multivariate series, with ground truth where it is known.
 
     ``values`` is (n_steps, n_channels) float64; ``labels`` (n_steps,) int8 in {0, 1};
     ``kinds`` (n_steps,) str, ``"normal"`` or an anomaly kind; ``event_channel`` (n_steps,) int,
-    the channel an event affects or -1; ``timestamps`` (n_steps,) datetime64 or None when the rows
-    have no time order (i.i.d. data).
+    the channel an event affects or -1 (unknown); ``timestamps`` (n_steps,) datetime64 (or row
+    numbers), None when the rows have no time order (i.i.d. data). Labels, kinds and event
+    channels are None for a user's series without labels.
     """
 
     values: np.ndarray
     channels: tuple[str, ...]
-    labels: np.ndarray
-    kinds: np.ndarray
-    event_channel: np.ndarray
+    labels: np.ndarray | None
+    kinds: np.ndarray | None
+    event_channel: np.ndarray | None
     timestamps: np.ndarray | None
 
     @property

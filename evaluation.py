@@ -52,3 +52,29 @@ def report(labels: np.ndarray, flags: np.ndarray) -> str:
     """scikit-learn's classification report of the flags."""
     return classification_report(labels, flags, labels=[0, 1], target_names=["normal", "anomaly"],
                                  digits=3, zero_division=0)
+
+
+def flag_summary(flags: np.ndarray, threshold: float) -> dict:
+    """What can be said without labels: the threshold and how many steps it flags."""
+    return {"threshold": float(threshold), "flagged": int(flags.sum()),
+            "flagged_share": float(flags.mean())}
+
+
+def table(results: dict[str, dict]) -> str:
+    """One line per detector: the ranking and threshold metrics, or the flag counts without
+    labels."""
+    if "f1" not in next(iter(results.values())):
+        lines = [f"{'detector':20s} {'threshold':>10s} {'flagged':>8s} {'share':>7s}"]
+        lines += [f"{d:20s} {m['threshold']:10.4g} {m['flagged']:8d} {m['flagged_share']:7.3f}"
+                  for d, m in results.items()]
+        return "\n".join(lines)
+
+    def fmt(value):
+        return "n/a" if value is None else f"{value:.3f}"
+
+    lines = [f"{'detector':20s} {'ROC-AUC':>8s} {'AP':>7s} {'prec':>7s} {'recall':>7s} "
+             f"{'F1':>7s}"]
+    lines += [f"{d:20s} {fmt(m['roc_auc']):>8s} {fmt(m['average_precision']):>7s} "
+              f"{m['precision']:7.3f} {m['recall']:7.3f} {m['f1']:7.3f}"
+              for d, m in results.items()]
+    return "\n".join(lines)

@@ -24,6 +24,17 @@ class Config:
     """seeds the data, the split of i.i.d. rows, the forest and the network"""
     dataset: str = "cost"
     """'cost': synthetic multivariate cost series; 'iid': the original Gaussian experiment"""
+    csv: str | None = None
+    """run on this CSV file instead of synthetic data (one row per time step)"""
+    time_col: str | None = None
+    """CSV time column; default: 'timestamp', 'time' or 'date', else a first column of dates,
+    else the row order"""
+    value_cols: str | None = None
+    """comma-separated CSV value columns; default: every other numeric column"""
+    label_col: str | None = None
+    """CSV column of 0/1 ground truth (optional; without it there is no ROC-AUC)"""
+    ffill: bool = False
+    """forward-fill missing CSV values instead of stopping with an error"""
     steps: int = 10_000
     """time steps (or i.i.d. samples) to generate"""
     contamination: float = 0.05
@@ -82,6 +93,11 @@ class Config:
             (0 < self.quantile < 1, "--quantile must be in (0, 1)"),
             (self.fusion in ("mean", "max"), "--fusion must be 'mean' or 'max'"),
             (self.device in ("auto", "cpu", "cuda"), "--device must be 'auto', 'cpu' or 'cuda'"),
+            (self.csv is not None or (self.time_col, self.value_cols, self.label_col,
+                                      self.ffill) == (None, None, None, False),
+             "--time-col, --value-cols, --label-col and --ffill need --csv"),
+            (self.value_cols is None or all(self.value_col_list),
+             "--value-cols must be a comma-separated list of column names"),
         ]
         for ok, message in checks:
             if not ok:
@@ -89,7 +105,12 @@ class Config:
 
     @property
     def effective_window(self) -> int:
-        return self.window or (1 if self.dataset == "iid" else 24)
+        return self.window or (1 if self.dataset == "iid" and not self.csv else 24)
+
+    @property
+    def value_col_list(self) -> list[str] | None:
+        return None if self.value_cols is None else [
+            c.strip() for c in self.value_cols.split(",")]
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[Config, list[int] | None, int]:
@@ -108,7 +129,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Config, list[int] | None,
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default,
                                 help=docs[f.name])
         else:
-            kind = {"int": int, "float": float, "str": str, "int | None": int}[str(f.type)]
+            kind = {"int": int, "float": float, "str": str, "int | None": int,
+                    "str | None": str}[str(f.type)]
             parser.add_argument(flag, type=kind, default=f.default, help=docs[f.name],
                                 metavar=f.name.upper())
     args = vars(parser.parse_args(argv))
@@ -130,45 +152,73 @@ def _field_docs() -> dict[str, str]:
     return docs
 
 
-def main(config: Config, verbose: bool = True) -> dict:
-    """Run the whole method once; write figures, GIF and results under ``config.out``."""
+def main(config: Config, verbose: bool = True, out: str | Path | None = None) -> dict:
+    """Run the whole method once; write figures, GIF and results under ``out`` (default
+    ``config.out``; a sweep passes its staging folder here, and the config keeps the real one).
+
+    Outputs are written into a staging folder and moved into place only when the run has
+    finished, so a bad input or an interrupted run never changes an earlier run's outputs.
+    """
     from reporting import Stopwatch
     clock = Stopwatch()
     with clock("imports"):  # here, not at the top: `--help` and flag errors stay instant
+        import reporting
+
+    # 1. Data: a seeded synthetic series with labels and anomaly kinds, or the user's CSV.
+    with clock("data"):
+        series = load_series(config)
+    out = Path(out or config.out)
+    with reporting.staged_outputs(out) as stage:
+        return run(config, series, stage, out, clock, verbose)
+
+
+def load_series(config: Config):
+    """The series of ``config``: the user's CSV or a synthetic one; at least one full window."""
+    import dataset
+    if config.csv:
+        import csv_series
+        series = csv_series.load_csv(config.csv, config.time_col, config.value_col_list,
+                                     config.label_col, config.ffill)
+        source = f"{Path(config.csv).name} has {len(series.values)} rows"
+    else:
+        make = dataset.make_cost_series if config.dataset == "cost" else dataset.make_iid
+        series = make(config.steps, config.contamination, config.seed)
+        source = f"the series has {len(series.values)} steps"
+    W = config.effective_window
+    if len(series.values) < W + 1:
+        raise ValueError(f"{source}; --window {W} needs at least {W + 1}")
+    return series
+
+
+def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool) -> dict:
+    """Steps 2-9 of the method on ``series``; files go to ``out``, messages name ``final_out``."""
+    with clock("imports"):
         import numpy as np
 
         import config_plots
-        import dataset
         import detectors
         import evaluation
         import network
         import preprocessing
         import reporting
 
-    out = Path(config.out)
     device = network.resolve_device(config.device)
     network.seed_everything(config.seed)
     config_plots.setup_style()
     W = config.effective_window
-
-    # 1. Data: a seeded synthetic series with labels and anomaly kinds.
-    with clock("data"):
-        make = dataset.make_cost_series if config.dataset == "cost" else dataset.make_iid
-        series = make(config.steps, config.contamination, config.seed)
-        if len(series.values) < W + 1:
-            raise ValueError(f"the series has {len(series.values)} steps; --window {W} needs more")
+    labelled = series.labels is not None
 
     # 2-3. Split (chronological for a time series), scale on the training part, window.
     with clock("windows"):
         split = preprocessing.split_steps(len(series.values), W, config.train_fraction,
                                           series.is_time_series, config.seed)
-        scaler = preprocessing.fit_scaler(series.values, split)
+        scaler = preprocessing.fit_scaler(series.values, split, series.channels)
         windows = preprocessing.make_windows(scaler.transform(series.values), W)
         win_split = split[W - 1:]                    # the split of the step each window ends at
         is_train, is_test = win_split == preprocessing.TRAIN, win_split == preprocessing.TEST
         if not is_train.any():
             raise ValueError("no training windows: raise --train-fraction or --steps")
-        labels = series.labels[W - 1:]
+        labels = series.labels[W - 1:] if labelled else None
 
     # 4. Isolation Forest on the training windows.
     with clock("isolation_forest"):
@@ -201,11 +251,16 @@ def main(config: Config, verbose: bool = True) -> dict:
 
     # 8. Evaluation on the test part (on all steps when everything trains).
     evaluated = is_test if is_test.any() else is_train
-    kinds = series.kinds[W - 1:][evaluated]
-    all_results = {d: evaluation.evaluate(labels[evaluated], scores[d][evaluated],
-                                          flags[d][evaluated], thresholds[d], kinds)
-                   for d in scores}
+    if labelled:
+        kinds = series.kinds[W - 1:][evaluated]
+        all_results = {d: evaluation.evaluate(labels[evaluated], scores[d][evaluated],
+                                              flags[d][evaluated], thresholds[d], kinds)
+                       for d in scores}
+    else:
+        all_results = {d: evaluation.flag_summary(flags[d][evaluated], thresholds[d])
+                       for d in scores}
     results = {d: all_results[d] for d in DETECTORS}
+    both_classes = labelled and len(np.unique(labels[evaluated])) == 2
 
     # 9. Figures, GIF and results.
     with clock("frames"):
@@ -217,19 +272,21 @@ def main(config: Config, verbose: bool = True) -> dict:
         x = (series.timestamps if series.is_time_series else np.arange(len(split)))[W - 1:]
         results_dir = out / "results"
         results_dir.mkdir(parents=True, exist_ok=True)
+        part = "test part" if is_test.any() else "all steps"
         test_scores = {d: scores[d][evaluated] for d in DETECTORS}
         config_plots.plot_score_comparison(out / "anomaly_detection_comparison", x[evaluated],
-                                           test_scores, labels[evaluated], thresholds)
+                                           test_scores, labels[evaluated] if labelled else None,
+                                           thresholds, part)
         if series.is_time_series:
             config_plots.plot_series(results_dir / "cost_series_detections", x[evaluated],
                                      series.values[W - 1:][evaluated], series.channels,
-                                     labels[evaluated], flags["hybrid"][evaluated],
-                                     series.event_channel[W - 1:][evaluated])
-        if len(np.unique(labels[evaluated])) == 2:
+                                     labels[evaluated] if labelled else None,
+                                     flags["hybrid"][evaluated],
+                                     series.event_channel[W - 1:][evaluated] if labelled
+                                     else None)
+        if both_classes:
             config_plots.plot_roc_pr(results_dir / "roc_pr_curves", labels[evaluated],
                                      test_scores)
-        else:
-            print("note: the evaluated part has one class only: no ROC-AUC, AP or ROC/PR figure")
 
     pad = np.full(W - 1, np.nan)
     reporting.write_scores(
@@ -245,15 +302,14 @@ def main(config: Config, verbose: bool = True) -> dict:
                             extra)
 
     if verbose:
-        print(evaluation.report(labels[evaluated], flags["hybrid"][evaluated]))
-        print(f"{'detector':20s} {'ROC-AUC':>8s} {'AP':>7s} {'prec':>7s} {'recall':>7s} "
-              f"{'F1':>7s}")
-        for d, m in all_results.items():
-            auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
-            ap = "n/a" if m["average_precision"] is None else f"{m['average_precision']:.3f}"
-            print(f"{d:20s} {auc:>8s} {ap:>7s} {m['precision']:7.3f} {m['recall']:7.3f} "
-                  f"{m['f1']:7.3f}")
-        print(f"total {timings['total']:.1f} s; outputs in {out}")
+        if not labelled:
+            print("note: no --label-col: scores and flags only, no ROC-AUC")
+        elif not both_classes:
+            print(f"note: the {part} has one class only: no ROC-AUC, AP or ROC/PR figure")
+        if labelled:
+            print(evaluation.report(labels[evaluated], flags["hybrid"][evaluated]))
+        print(evaluation.table(all_results))
+        print(f"total {timings['total']:.1f} s; outputs in {final_out}")
     return {"detectors": results, "ablation": all_results if config.ablation else None,
             "timings_s": timings}
 
@@ -328,7 +384,9 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
         shown = np.flatnonzero(is_test) if is_test.any() else np.flatnonzero(is_train)
         shown = np.sort(rng.permutation(shown)[:5000])
         reference = np.sort(rng.permutation(np.flatnonzero(is_train))[:5000])
-        frames = config_plots.TrainingFrames(config.epochs, labels[shown])
+        frames = config_plots.TrainingFrames(
+            config.epochs, labels[shown] if labels is not None else None,
+            "test" if is_test.any() else "all")
 
         def on_epoch(epoch, history):
             ref_errors = network.squared_errors(model, windows[reference])
@@ -349,27 +407,46 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
 
 
 def sweep(config: Config, seeds: list[int], jobs: int) -> dict:
-    """Every seed with the ablation rows; summary.json and the tables in ``results/``."""
+    """Every seed with the ablation rows; summary.json and the tables in ``results/``.
+
+    The whole sweep is staged like a single run: nothing in ``config.out`` changes before every
+    seed has finished.
+    """
     import network
     import reporting
     import summary
 
-    per_seed = summary.run_seeds(config, seeds, jobs)
-    result = summary.aggregate(per_seed)
-    provenance = reporting.provenance(seeds[0], str(network.resolve_device(config.device)))
-    provenance["seeds"] = seeds
-    summary.write(result, Path(config.out) / "results", provenance, config)
+    if config.csv and not config.label_col:
+        raise ValueError("--seeds compares detectors against labels: add --label-col")
+    load_series(config)  # a bad input fails here, before any seed starts
+    with reporting.staged_outputs(Path(config.out)) as stage:
+        per_seed = summary.run_seeds(config, seeds, jobs, stage)
+        result = summary.aggregate(per_seed)
+        provenance = reporting.provenance(seeds[0],
+                                          str(network.resolve_device(config.device)))
+        provenance["seeds"] = seeds
+        summary.write(result, stage / "results", provenance, config)
     print(summary.markdown(result))
     return result
 
 
-if __name__ == "__main__":
+def cli(argv: list[str] | None = None) -> int:
+    """The command line: 0 on success; 2 with one ``error:`` line for bad flags or input;
+    130 on Ctrl-C. Earlier outputs are left as they were on every failure."""
     try:
-        cfg, seed_list, n_jobs = parse_args()
-        if seed_list:
-            sweep(cfg, seed_list, n_jobs)
+        config, seeds, jobs = parse_args(argv)
+        if seeds:
+            sweep(config, seeds, jobs)
         else:
-            main(cfg)
-    except ValueError as err:
+            main(config)
+    except ValueError as err:  # bad flags or input (csv_series.InputError is one)
         print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; the outputs of earlier runs are unchanged", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

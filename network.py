@@ -60,7 +60,8 @@ class TrainingHistory:
 def _as_tensor(windows: np.ndarray, device: torch.device) -> torch.Tensor:
     """(N, W, C) windows -> (N, W*C) float32 tensor on ``device`` (always a copy: the windows
     are a read-only strided view)."""
-    return torch.tensor(np.asarray(windows, dtype=np.float32).reshape(len(windows), -1),
+    n, width, channels = windows.shape
+    return torch.tensor(np.asarray(windows, dtype=np.float32).reshape(n, width * channels),
                         device=device)
 
 

@@ -31,9 +31,19 @@ def split_steps(n_steps: int, window: int, train_fraction: float, time_ordered: 
     return split.astype(str)
 
 
-def fit_scaler(values: np.ndarray, split: np.ndarray) -> MinMaxScaler:
-    """A min-max scaler fitted on the training rows (warmup included) only."""
-    return MinMaxScaler().fit(values[split != TEST])
+def fit_scaler(values: np.ndarray, split: np.ndarray,
+               channels: tuple[str, ...]) -> MinMaxScaler:
+    """A min-max scaler fitted on the training rows (warmup included) only.
+
+    A channel that is constant over those rows is rejected rather than scaled: it has no range
+    to scale by, and any later change of it would be an arbitrarily large "anomaly".
+    """
+    fitted = values[split != TEST]
+    constant = np.flatnonzero(fitted.min(axis=0) == fitted.max(axis=0))
+    if len(constant):
+        raise ValueError(f"column {channels[constant[0]]!r} is constant over the training rows; "
+                         f"min-max scaling needs a range (leave it out with --value-cols)")
+    return MinMaxScaler().fit(fitted)
 
 
 def make_windows(scaled: np.ndarray, window: int) -> np.ndarray:

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shutil
+import signal
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from importlib import metadata
@@ -16,6 +21,8 @@ import pandas as pd
 PACKAGES = ("numpy", "scipy", "pandas", "scikit-learn", "torch", "matplotlib", "seaborn",
             "imageio", "joblib")
 REPO = Path(__file__).resolve().parent
+# folders a run replaces as a whole, so that files of an earlier, longer run do not survive
+REPLACED_FOLDERS = ("training_progress",)
 
 
 class Stopwatch:
@@ -84,3 +91,48 @@ def write_scores(path: Path, timestamps: np.ndarray | None, split: np.ndarray,
     for name, flag in flags.items():
         table[f"flag_{name}"] = pd.array(flag, dtype="Int8")
     pd.DataFrame(table).to_csv(path, index=False, float_format="%.6g")
+
+
+@contextmanager
+def staged_outputs(out: Path) -> Iterator[Path]:
+    """Yield a fresh folder inside ``out`` to write a run's outputs into; when the block finishes
+    without an exception, move them into ``out``.
+
+    Until then nothing in ``out`` changes, so a failed or interrupted run (Ctrl-C) leaves the
+    previous run's figures, GIF and metrics as they were. Each file is moved with an atomic
+    rename (the staging folder is on the same file system), and SIGINT waits until all are.
+    """
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder")
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".run-", dir=out))
+    except OSError as err:
+        raise ValueError(f"--out {out}: cannot write there ({err.strerror})") from None
+    try:
+        yield stage
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            _move_into_place(stage, out)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()
+
+
+def _move_into_place(stage: Path, out: Path) -> None:
+    replaced = stage / ".replaced"
+    for name in REPLACED_FOLDERS:
+        if (stage / name).is_dir():
+            if (out / name).exists():
+                replaced.mkdir(exist_ok=True)
+                os.replace(out / name, replaced / name)  # deleted with the stage
+            os.replace(stage / name, out / name)
+    for path in sorted(stage.rglob("*")):
+        if path.is_file() and replaced not in path.parents:
+            target = out / path.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)

@@ -20,19 +20,27 @@ METRICS = {"roc_auc": "ROC-AUC", "average_precision": "AP", "precision": "Precis
            "recall": "Recall", "f1": "F1", "event_recall": "Event recall"}
 
 
-def run_seeds(config, seeds: list[int], jobs: int = 1) -> dict[int, dict]:
+def run_seeds(config, seeds: list[int], jobs: int = 1,
+              write_to: Path | None = None) -> dict[int, dict]:
     """``main.main`` once per seed (in parallel with joblib); the first seed writes the figures
-    and the GIF into ``config.out``, the others into ``results/seeds/seed_<s>/`` without a GIF."""
+    and the GIF into ``config.out``, the others into ``results/seeds/seed_<s>/`` without a GIF.
+
+    ``write_to`` replaces ``config.out`` as the folder written into (a staging folder), while
+    each seed's metrics.json records the folder its files end up in.
+    """
     from joblib import Parallel, delayed
 
     import main
 
-    out = Path(config.out)
-    configs = [dataclasses.replace(
-        config, seed=s, ablation=True, gif=config.gif and i == 0,
-        out=str(out if i == 0 else out / "results" / "seeds" / f"seed_{s}"))
-        for i, s in enumerate(seeds)]
-    runs = Parallel(n_jobs=jobs)(delayed(main.main)(c, verbose=False) for c in configs)
+    def folder(root, i, s):
+        return Path(root) if i == 0 else Path(root) / "results" / "seeds" / f"seed_{s}"
+
+    configs = [dataclasses.replace(config, seed=s, ablation=True, gif=config.gif and i == 0,
+                                   out=str(folder(config.out, i, s)))
+               for i, s in enumerate(seeds)]
+    targets = [folder(write_to or config.out, i, s) for i, s in enumerate(seeds)]
+    runs = Parallel(n_jobs=jobs)(delayed(main.main)(c, verbose=False, out=t)
+                                 for c, t in zip(configs, targets))
     return {s: run["ablation"] for s, run in zip(seeds, runs)}
 
 

@@ -33,8 +33,8 @@ def test_iid_split_is_shuffled_and_seeded():
 def test_scaler_never_sees_test_values():
     values = np.random.default_rng(0).normal(size=(100, 2))
     split = pp.split_steps(100, 1, 0.8, True, 0)
-    before = pp.fit_scaler(values, split)
+    before = pp.fit_scaler(values, split, ("a", "b"))
     values[80:] *= 1000  # change only the test part
-    after = pp.fit_scaler(values, split)
+    after = pp.fit_scaler(values, split, ("a", "b"))
     np.testing.assert_array_equal(before.data_min_, after.data_min_)
     np.testing.assert_array_equal(before.data_max_, after.data_max_)
