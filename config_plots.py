@@ -213,6 +213,8 @@ def plot_series(stem: Path, x: np.ndarray, values: np.ndarray, channels: tuple[s
     channel it affects; without it, in every channel.
     """
     n = len(channels)
+    if event_channel is not None and not (event_channel >= 0).any():
+        event_channel = None  # labels without channels (a user's CSV): shade every channel
     fig, axes = plt.subplots(n, 1, figsize=(FULL_WIDTH, 0.95 * n + 0.6), sharex=True)
     axes = np.atleast_1d(axes)
     truth_spans = events(labels) if labels is not None else []
