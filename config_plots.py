@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")  # headless, always: no window, no display needed
 
 import imageio.v3 as iio  # noqa: E402
+import matplotlib.dates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
@@ -261,4 +262,50 @@ def plot_roc_pr(stem: Path, labels: np.ndarray, scores: dict[str, np.ndarray]) -
               ylim=(0, 1.01))
     ax_roc.legend(loc="lower right")
     fig.tight_layout()
+    return save(fig, stem)
+
+
+def plot_events(stem: Path, views: list[dict]) -> list[Path]:
+    """The strongest flagged events, one row each (``main.event_views`` prepares them).
+
+    Left: every channel around the event, each scaled to its own range there, the attributed
+    channel highlighted. Right: the attributed channel's values and the autoencoder's
+    reconstruction of them. The flagged event is shaded green, true anomalies (if known) red.
+    """
+    fig, axes = plt.subplots(len(views), 2, figsize=(FULL_WIDTH, 1.45 * len(views) + 0.4),
+                             squeeze=False, gridspec_kw={"width_ratios": [1, 1.3]})
+    for (ax_all, ax_channel), view in zip(axes, views):
+        x, values, c = view["x"], view["values"], view["channel"]
+        lo, hi = values.min(axis=0), values.max(axis=0)
+        scaled = (values - lo) / np.where(hi > lo, hi - lo, 1.0)
+        for other in range(values.shape[1]):
+            if other != c:
+                ax_all.plot(x, scaled[:, other], color=COLORS["normal"], lw=0.6, alpha=0.7)
+        ax_all.plot(x, scaled[:, c], color=COLORS["hybrid"], lw=1.1)
+        ax_channel.plot(x, values[:, c], color="#222222", lw=0.9, label="actual")
+        ax_channel.plot(x, view["reconstruction"][:, c], color=COLORS["autoencoder"], lw=0.9,
+                        ls="--", label="reconstruction")
+        for ax in (ax_all, ax_channel):
+            if view["truth"] is not None:
+                for start, end in events(view["truth"]):
+                    ax.axvspan(x[start], x[end - 1], color=COLORS["anomaly"], alpha=0.15, lw=0)
+            ax.axvspan(*view["span"], color=COLORS["hybrid"], alpha=0.25, lw=0)
+            ax.tick_params(axis="x", labelsize=6)
+            if x.dtype.kind == "M":
+                locator = matplotlib.dates.AutoDateLocator(minticks=2, maxticks=5)
+                ax.xaxis.set_major_locator(locator)
+                ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+        ax_all.set_yticks([])
+        ax_all.set_ylabel("channels\n(own range)")
+        ax_channel.set_title(view["title"], loc="left", fontsize=7)
+    axes[0, 0].set_title("all channels; attributed one in green", loc="left", fontsize=7)
+    handles = [plt.Line2D([], [], color="#222222"),
+               plt.Line2D([], [], color=COLORS["autoencoder"], ls="--"),
+               plt.Rectangle((0, 0), 1, 1, color=COLORS["hybrid"], alpha=0.25),
+               plt.Rectangle((0, 0), 1, 1, color=COLORS["anomaly"], alpha=0.15)]
+    names = ["actual", "autoencoder reconstruction", "flagged event", "true anomaly"]
+    has_truth = views[0]["truth"] is not None
+    fig.legend(handles[:3 + has_truth], names[:3 + has_truth], loc="upper center", ncols=4,
+               bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()))
     return save(fig, stem)

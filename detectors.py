@@ -23,24 +23,33 @@ def isolation_forest_scores(train_windows: np.ndarray, windows: np.ndarray, seed
     return -forest.score_samples(windows.reshape(len(windows), -1))
 
 
-def channel_error_scale(train_errors: np.ndarray, n_channels: int) -> np.ndarray:
-    """Mean squared training reconstruction error of each channel, shape (n_channels,).
+def channel_error_scale(whole_errors: np.ndarray, window: int) -> np.ndarray:
+    """Mean squared training reconstruction error of each channel per row, shape (C,).
 
-    Min-max scaling leaves channels with very different noise levels; dividing each channel's
-    error by its typical size keeps the noisiest channel from drowning the others.
+    ``whole_errors`` is (N, C), each window's error summed over its rows (from
+    ``network.channel_errors``). Min-max scaling leaves channels with very different noise
+    levels; dividing each channel's error by its typical size keeps the noisiest channel from
+    drowning the others.
     """
-    return train_errors.reshape(len(train_errors), -1, n_channels).mean(axis=(0, 1)) + 1e-12
+    return whole_errors.mean(axis=0) / window + 1e-12
 
 
-def autoencoder_scores(errors: np.ndarray, scale: np.ndarray, score_rows: int) -> np.ndarray:
-    """Mean channel-normalised squared error over the last ``score_rows`` rows of each window.
+def autoencoder_scores(newest_errors: np.ndarray, scale: np.ndarray,
+                       score_rows: int) -> np.ndarray:
+    """Mean channel-normalised squared error over the newest ``score_rows`` rows of each window.
 
-    ``errors`` is (N, W*C) as returned by ``network.squared_errors``. Averaging the newest rows
-    only keeps a window that merely *contains* an old event from scoring high long after it.
+    ``newest_errors`` is (N, C), the error summed over those rows. Scoring the newest rows only
+    keeps a window that merely *contains* an old event from scoring high long after it.
     """
-    n_channels = len(scale)
-    per_row = errors.reshape(len(errors), -1, n_channels) / scale   # (N, W, C)
-    return per_row[:, -score_rows:].mean(axis=(1, 2))
+    return (newest_errors / scale).sum(axis=1) / (score_rows * len(scale))
+
+
+def channel_shares(newest_errors: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Each channel's share of the autoencoder score, (N, C), rows summing to 1: the same
+    channel-normalised errors of the same rows as the score, so the shares explain the score."""
+    normalised = newest_errors / scale
+    total = normalised.sum(axis=1, keepdims=True)
+    return normalised / np.where(total > 0, total, 1.0)
 
 
 def robust_zscore(scores: np.ndarray, train_scores: np.ndarray) -> np.ndarray:

@@ -198,6 +198,7 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
         import config_plots
         import detectors
         import evaluation
+        import events
         import network
         import preprocessing
         import reporting
@@ -233,8 +234,9 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
             forest_scores = scores["isolation_forest"]
             ae_train &= forest_scores <= detectors.threshold(forest_scores[is_train],
                                                              config.quantile)
-        frames, history, scores["autoencoder"] = train_and_score_autoencoder(
-            config, windows, ae_train, is_train, is_test, labels, device)
+        autoencoder = train_and_score_autoencoder(config, windows, ae_train, is_train, is_test,
+                                                  labels, device)
+        scores["autoencoder"] = autoencoder["scores"]
 
     # 6. Hybrid: robust z-scores from each detector's training scores, fused.
     standardised = [detectors.robust_zscore(scores[d], scores[d][is_train])
@@ -259,11 +261,20 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
     else:
         all_results = {d: evaluation.flag_summary(flags[d][evaluated], thresholds[d])
                        for d in scores}
+    # The channel each step's error falls on (the hybrid's attribution is the autoencoder's),
+    # checked against the channel the generator put each event in.
+    shares = autoencoder["shares"]
+    if labelled and (series.event_channel >= 0).any():
+        for d in ("autoencoder", "hybrid"):
+            all_results[d]["attribution"] = events.attribution_accuracy(
+                labels[evaluated], kinds, series.event_channel[W - 1:][evaluated],
+                flags[d][evaluated], shares[evaluated])
     results = {d: all_results[d] for d in DETECTORS}
     both_classes = labelled and len(np.unique(labels[evaluated])) == 2
 
     # 9. Figures, GIF and results.
     with clock("frames"):
+        frames = autoencoder["frames"]
         gif_frames = frames.render(out / "training_progress") if frames else []
     with clock("gif"):
         if gif_frames:
@@ -288,12 +299,29 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
             config_plots.plot_roc_pr(results_dir / "roc_pr_curves", labels[evaluated],
                                      test_scores)
 
+    # 10. Events: runs of consecutive hybrid flags, strongest first, with their channel.
+    event_table = None
+    with clock("events"):
+        if series.is_time_series:
+            steps = np.arange(W - 1, len(split))
+            event_table = events.flagged_events(
+                flags["hybrid"][evaluated], scores["hybrid"][evaluated], shares[evaluated],
+                series.channels, x[evaluated], steps[evaluated],
+                {d: flags[d][evaluated] for d in ("isolation_forest", "autoencoder")},
+                series.kinds[W - 1:][evaluated] if labelled else None)
+            event_table.to_csv(results_dir / "events.csv", index=False, float_format="%.6g")
+            if len(event_table):
+                config_plots.plot_events(results_dir / "events", event_views(
+                    event_table, series, windows, scaler, autoencoder["model"], labelled))
+
     pad = np.full(W - 1, np.nan)
     reporting.write_scores(
         results_dir / "scores.csv", series.timestamps, split, series.labels, series.kinds,
         {d: np.concatenate([pad, scores[d]]) for d in DETECTORS},
-        {d: np.concatenate([pad, flags[d]]) for d in DETECTORS})
+        {d: np.concatenate([pad, flags[d]]) for d in DETECTORS},
+        series.channels, np.concatenate([np.full((W - 1, len(series.channels)), np.nan), shares]))
     timings = clock.finish()
+    history = autoencoder["history"]
     extra = {"training": {"train_loss": history.train_loss, "val_loss": history.val_loss}}
     if config.ablation:
         extra["ablation"] = all_results
@@ -309,9 +337,43 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
         if labelled:
             print(evaluation.report(labels[evaluated], flags["hybrid"][evaluated]))
         print(evaluation.table(all_results))
+        if event_table is not None:
+            print(events.format_top(event_table))
         print(f"total {timings['total']:.1f} s; outputs in {final_out}")
     return {"detectors": results, "ablation": all_results if config.ablation else None,
             "timings_s": timings}
+
+
+def event_views(table, series, windows, scaler, model, labelled: bool, n: int = 4,
+                context: int = 72) -> list[dict]:
+    """What the events figure shows for the ``n`` strongest events: ``context`` steps around
+    each, every channel's values and the autoencoder's reconstruction of each step (the newest
+    row of its window), in the data's own units."""
+    import numpy as np
+
+    import network
+
+    W = windows.shape[1]
+    views = []
+    for event in table.head(n).itertuples():
+        first = max(W - 1, event.start_step - context)
+        last = min(len(series.values) - 1, event.end_step + context)
+        steps = np.arange(first, last + 1)
+        newest_rows = network.reconstruct(model, windows[steps - (W - 1)])[:, -1]
+        x = series.timestamps[steps]
+        half = (x[-1] - x[0]) / max(len(x) - 1, 1) / 2
+        views.append({
+            "x": x, "values": series.values[steps],
+            "reconstruction": scaler.inverse_transform(newest_rows),
+            "channel": series.channels.index(event.top_channel),
+            # half a step either side, so that an event of one step is visible too
+            "span": (x[event.start_step - first] - half, x[event.end_step - first] + half),
+            "truth": series.labels[steps] if labelled else None,
+            "title": f"{event.top_channel}: {event.duration} step"
+                     f"{'s' if event.duration > 1 else ''} from {event.start}, "
+                     f"peak score {event.peak_score:.1f}, {event.top_share:.0%} of the error",
+        })
+    return views
 
 
 def ablation_scores(config: Config, windows, is_train, is_test, labels, device, scores,
@@ -335,8 +397,8 @@ def ablation_scores(config: Config, windows, is_train, is_test, labels, device, 
         forest = scores["isolation_forest"]
         other_train &= forest <= detectors.threshold(forest[is_train], config.quantile)
     quiet = dataclasses.replace(config, gif=False)
-    _, _, other = train_and_score_autoencoder(quiet, windows, other_train, is_train, is_test,
-                                              labels, device)
+    other = train_and_score_autoencoder(quiet, windows, other_train, is_train, is_test,
+                                        labels, device)["scores"]
     cleaned, everything = (other, scores["autoencoder"]) if other_clean else \
         (scores["autoencoder"], other)
     rows["autoencoder_all"] = everything
@@ -347,14 +409,15 @@ def ablation_scores(config: Config, windows, is_train, is_test, labels, device, 
 
 
 def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_test, labels,
-                                device):
+                                device) -> dict:
     """Train on the ``ae_train`` windows (the last ``val_fraction`` held out), score every window.
 
-    The per-channel error scale and the frames' thresholds come from all training windows
-    (``is_train``), as every detector's threshold does.
+    The per-channel error scale comes from the ``ae_train`` windows, the frames' thresholds from
+    all training windows (``is_train``), as every detector's threshold does.
 
-    Returns the recorded training frames (None without ``--gif``), the loss history and the
-    scores. Each epoch's frame shows the test scores and the threshold as they are at that epoch.
+    Returns a dict: ``frames`` (recorded training frames, None without ``--gif``; each shows the
+    test scores and threshold as they are at that epoch), ``history`` (losses), ``scores`` (N,),
+    ``shares`` (N, C: each channel's share of the score), ``model`` and ``scale``.
     """
     import numpy as np
 
@@ -365,16 +428,9 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
     train_idx = np.flatnonzero(ae_train)
     n_val = int(config.val_fraction * len(train_idx))
     fit_idx, val_idx = train_idx[:len(train_idx) - n_val], train_idx[len(train_idx) - n_val:]
-    n_channels = windows.shape[2]
-    model = network.Autoencoder(windows.shape[1] * n_channels, config.hidden,
-                                config.bottleneck).to(device)
-
-    rows = min(config.score_rows, windows.shape[1])
-
-    def score(errors, clean_errors):
-        """Scores of ``errors``, each channel scaled by its mean error on clean training windows."""
-        scale = detectors.channel_error_scale(clean_errors, n_channels)
-        return detectors.autoencoder_scores(errors, scale, rows)
+    _, width, n_channels = windows.shape
+    model = network.Autoencoder(width * n_channels, config.hidden, config.bottleneck).to(device)
+    rows = min(config.score_rows, width)
 
     on_epoch, frames = None, None
     if config.gif:
@@ -389,10 +445,11 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
             "test" if is_test.any() else "all")
 
         def on_epoch(epoch, history):
-            ref_errors = network.squared_errors(model, windows[reference])
-            ref_scores = score(ref_errors, ref_errors[ae_train[reference]])
-            frames.record(score(network.squared_errors(model, windows[shown]),
-                                ref_errors[ae_train[reference]]),
+            ref_newest, ref_whole = network.channel_errors(model, windows[reference], rows)
+            scale = detectors.channel_error_scale(ref_whole[ae_train[reference]], width)
+            ref_scores = detectors.autoencoder_scores(ref_newest, scale, rows)
+            shown_newest, _ = network.channel_errors(model, windows[shown], rows)
+            frames.record(detectors.autoencoder_scores(shown_newest, scale, rows),
                           detectors.threshold(ref_scores, config.quantile),
                           history.train_loss[-1],
                           history.val_loss[-1] if history.val_loss else None)
@@ -401,9 +458,11 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
         model, windows[fit_idx], windows[val_idx], epochs=config.epochs,
         batch_size=config.batch_size, lr=config.lr, seed=config.seed, device=device,
         on_epoch=on_epoch)
-    errors = network.squared_errors(model, windows)
-    scores = score(errors, errors[ae_train])
-    return frames, history, scores
+    newest, whole = network.channel_errors(model, windows, rows)
+    scale = detectors.channel_error_scale(whole[ae_train], width)
+    return {"frames": frames, "history": history, "model": model, "scale": scale,
+            "scores": detectors.autoencoder_scores(newest, scale, rows),
+            "shares": detectors.channel_shares(newest, scale)}
 
 
 def sweep(config: Config, seeds: list[int], jobs: int) -> dict:

@@ -111,3 +111,31 @@ def squared_errors(model: Autoencoder, windows: np.ndarray | torch.Tensor,
         x = chunk if isinstance(chunk, torch.Tensor) else _as_tensor(chunk, device)
         out.append(((model(x) - x) ** 2).cpu().numpy())
     return np.concatenate(out) if out else np.empty((0, 0), dtype=np.float32)
+
+
+@torch.no_grad()
+def channel_errors(model: Autoencoder, windows: np.ndarray, newest_rows: int,
+                   batch_size: int = 65_536) -> tuple[np.ndarray, np.ndarray]:
+    """Squared reconstruction error of (N, W, C) windows per window and channel, summed over the
+    newest ``newest_rows`` rows and over the whole window: two (N, C) float64 arrays.
+
+    Chunk by chunk, so that a million windows never hold their (N, W*C) errors in memory at once.
+    """
+    model.eval()
+    device = next(model.parameters()).device
+    n, width, n_channels = windows.shape
+    newest, whole = np.empty((n, n_channels)), np.empty((n, n_channels))
+    for start in range(0, n, batch_size):
+        x = _as_tensor(windows[start:start + batch_size], device)          # (B, W*C)
+        errors = ((model(x) - x) ** 2).view(len(x), width, n_channels)     # (B, W, C)
+        newest[start:start + len(x)] = errors[:, -newest_rows:].sum(dim=1).double().cpu().numpy()
+        whole[start:start + len(x)] = errors.sum(dim=1).double().cpu().numpy()
+    return newest, whole
+
+
+@torch.no_grad()
+def reconstruct(model: Autoencoder, windows: np.ndarray) -> np.ndarray:
+    """The model's reconstruction of (N, W, C) windows, same shape, float32."""
+    model.eval()
+    x = _as_tensor(windows, next(model.parameters()).device)
+    return model(x).cpu().numpy().reshape(windows.shape)

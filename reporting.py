@@ -77,8 +77,13 @@ def write_metrics(path: Path, config, provenance_: dict, timings: dict[str, floa
 
 def write_scores(path: Path, timestamps: np.ndarray | None, split: np.ndarray,
                  labels: np.ndarray | None, kinds: np.ndarray | None,
-                 scores: dict[str, np.ndarray], flags: dict[str, np.ndarray]) -> None:
-    """One row per time step; warmup steps (no full window) have empty scores and flags."""
+                 scores: dict[str, np.ndarray], flags: dict[str, np.ndarray],
+                 channels: tuple[str, ...], shares: np.ndarray) -> None:
+    """One row per time step; warmup steps (no full window) have empty scores and flags.
+
+    ``shares`` (n, C) are each channel's share of the autoencoder's error at a step; they become
+    a ``top_channel`` column and one ``share_<channel>`` column per channel.
+    """
     n = len(split)
     table = {"timestamp": timestamps if timestamps is not None else np.arange(n),
              "split": split}
@@ -90,6 +95,12 @@ def write_scores(path: Path, timestamps: np.ndarray | None, split: np.ndarray,
         table[f"score_{name}"] = score
     for name, flag in flags.items():
         table[f"flag_{name}"] = pd.array(flag, dtype="Int8")
+    scored = ~np.isnan(shares).any(axis=1)
+    top = np.full(n, "", dtype=object)
+    top[scored] = np.asarray(channels)[shares[scored].argmax(axis=1)]
+    table["top_channel"] = top
+    for c, name in enumerate(channels):
+        table[f"share_{name}"] = shares[:, c]
     pd.DataFrame(table).to_csv(path, index=False, float_format="%.6g")
 
 

@@ -16,6 +16,11 @@ ROWS = {  # ablation row -> label in the tables
     "hybrid_mean": "Hybrid, mean fusion",
     "hybrid_max": "Hybrid, max fusion",
 }
+ATTRIBUTED = {  # detectors of the default run whose flagged events get a channel
+    "autoencoder": "Autoencoder (default run)",
+    "hybrid": "Hybrid (default run)",
+}
+LABELS = {**ROWS, **ATTRIBUTED}
 METRICS = {"roc_auc": "ROC-AUC", "average_precision": "AP", "precision": "Precision",
            "recall": "Recall", "f1": "F1", "event_recall": "Event recall"}
 
@@ -61,12 +66,23 @@ def aggregate(per_seed: dict[int, dict]) -> dict:
     rows = [r for r in ROWS if r in per_seed[seeds[0]]]
     kinds = sorted({k for s in seeds for r in rows
                     for k in per_seed[s][r].get("recall_by_kind", {})})
+    def attribution(r, kind):
+        found = [per_seed[s][r].get("attribution") for s in seeds]
+        return [None if a is None else a["overall"] if kind == "all" else a["by_kind"].get(kind)
+                for a in found]
+
+    attributed = [r for r in ATTRIBUTED if "attribution" in per_seed[seeds[0]].get(r, {})]
     return {
         "seeds": seeds,
         "metrics": {r: {m: stats([per_seed[s][r][m] for s in seeds]) for m in METRICS}
                     for r in rows},
         "recall_by_kind": {r: {k: stats([per_seed[s][r].get("recall_by_kind", {}).get(k)
                                          for s in seeds]) for k in kinds} for r in rows},
+        "attribution_by_kind": {r: {k: stats(attribution(r, k)) for k in [*kinds, "all"]}
+                                for r in attributed},
+        # pooled over seeds: every detected event counts once, however the seeds split them
+        "attributed_events": {r: {key: sum(per_seed[s][r]["attribution"][key] for s in seeds)
+                                  for key in ("events", "correct")} for r in attributed},
     }
 
 
@@ -90,12 +106,12 @@ def _cells(block: dict, columns: list[str], bold: callable) -> list[str]:
 
 
 def markdown(summary: dict) -> str:
-    """Both tables as Markdown; the best mean per column in bold."""
+    """The tables as Markdown; the best mean per column in bold."""
     def table(block, columns, header):
         lines = ["| detector | " + " | ".join(header) + " |",
                  "|---|" + "---|" * len(columns)]
         for r, cells in zip(block, _cells(block, columns, lambda t: f"**{t}**")):
-            lines.append(f"| {ROWS[r]} | " + " | ".join(cells) + " |")
+            lines.append(f"| {LABELS[r]} | " + " | ".join(cells) + " |")
         return "\n".join(lines)
 
     kinds = list(next(iter(summary["recall_by_kind"].values())))
@@ -105,16 +121,34 @@ def markdown(summary: dict) -> str:
             + table(summary["metrics"], list(METRICS), list(METRICS.values()))
             + "\n\nRecall at the threshold per anomaly kind:\n\n"
             + table(summary["recall_by_kind"], kinds, [k.replace("_", " ") for k in kinds])
-            + "\n")
+            + "\n" + _attribution_markdown(summary, table))
+
+
+def _attribution_columns(summary: dict) -> list[str]:
+    return list(next(iter(summary["attribution_by_kind"].values())))
+
+
+def _attribution_markdown(summary: dict, table) -> str:
+    if not summary.get("attribution_by_kind"):
+        return ""
+    columns = _attribution_columns(summary)
+    pooled = "; ".join(f"{LABELS[r].split(' (')[0].lower()} {c['correct']} of {c['events']}"
+                       for r, c in summary["attributed_events"].items())
+    return ("\nAttribution accuracy per anomaly kind: share of detected events (at least one "
+            "flagged step) whose top channel, the largest share of the autoencoder's error over "
+            "the flagged steps, is the channel the event was injected into; n/a: none detected. "
+            f"Pooled over all seeds, right of detected: {pooled}.\n\n"
+            + table(summary["attribution_by_kind"], columns,
+                    [k.replace("_", " ") for k in columns]) + "\n")
 
 
 def latex(summary: dict) -> str:
-    """Both tables as LaTeX (booktabs); the best mean per column in bold."""
+    """The tables as LaTeX (booktabs); the best mean per column in bold."""
     def table(block, columns, header, caption):
         rows = []
         for r, cells in zip(block, _cells(block, columns, lambda t: rf"\textbf{{{t}}}")):
             cells = [c.replace("±", r"$\pm$") for c in cells]
-            rows.append(f"{ROWS[r]} & " + " & ".join(cells) + r" \\")
+            rows.append(f"{LABELS[r]} & " + " & ".join(cells) + r" \\")
         return "\n".join([
             r"\begin{table}[t]", r"\centering", rf"\caption{{{caption}}}",
             r"\begin{tabular}{l" + "c" * len(columns) + "}", r"\toprule",
@@ -126,7 +160,12 @@ def latex(summary: dict) -> str:
     return (table(summary["metrics"], list(METRICS), list(METRICS.values()),
                   f"Test metrics, mean $\\pm$ std over {n} seeds.") + "\n\n"
             + table(summary["recall_by_kind"], kinds, [k.replace("_", " ") for k in kinds],
-                    f"Recall per anomaly kind, mean $\\pm$ std over {n} seeds.") + "\n")
+                    f"Recall per anomaly kind, mean $\\pm$ std over {n} seeds.") + "\n"
+            + ("" if not summary.get("attribution_by_kind") else "\n" + table(
+                summary["attribution_by_kind"], _attribution_columns(summary),
+                [k.replace("_", " ") for k in _attribution_columns(summary)],
+                f"Attribution accuracy (share of detected events whose top channel is the true "
+                f"one) per anomaly kind, mean $\\pm$ std over {n} seeds.") + "\n"))
 
 
 def write(summary: dict, results_dir: Path, provenance: dict, config) -> None:
@@ -139,7 +178,8 @@ def write(summary: dict, results_dir: Path, provenance: dict, config) -> None:
     with open(results_dir / "results.csv", "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["detector", "metric", "mean", "std", "values"])
-        for block, prefix in ((summary["metrics"], ""), (summary["recall_by_kind"], "recall_")):
+        for block, prefix in ((summary["metrics"], ""), (summary["recall_by_kind"], "recall_"),
+                              (summary.get("attribution_by_kind", {}), "attribution_")):
             for r, metrics in block.items():
                 for m, s in metrics.items():
                     writer.writerow([r, prefix + m, s["mean"], s["std"],

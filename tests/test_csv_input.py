@@ -100,6 +100,7 @@ def test_csv_run_with_labels_writes_the_synthetic_outputs(tmp_path):
                                                                 "kind"]
     assert set(scores["split"]) == {"warmup", "train"}  # train fraction 1: everything trains
     for name in ("results/metrics.json", "results/roc_pr_curves.png", "training_progress.gif",
+                 "results/events.csv", "results/events.png",
                  "results/cost_series_detections.pdf", "anomaly_detection_comparison.png"):
         assert (out / name).stat().st_size > 0, name
     assert not list(out.glob(".run-*"))

@@ -13,14 +13,32 @@ def test_isolation_forest_scores_outliers_higher():
 
 
 def test_autoencoder_score_is_channel_normalised_and_uses_newest_rows():
-    errors = np.ones((4, 3 * 2))          # 4 windows, W=3, C=2
-    errors[:, 1::2] *= 100                # channel 1 is 100x noisier
-    scale = detectors.channel_error_scale(errors, n_channels=2)
+    # 4 windows, W=3 rows, C=2 channels; channel 1 is 100x noisier
+    errors = np.ones((4, 3, 2))
+    errors[..., 1] *= 100
+
+    def summed(rows):
+        return errors[:, -rows:].sum(axis=1), errors.sum(axis=1)
+
+    newest, whole = summed(2)
+    scale = detectors.channel_error_scale(whole, window=3)
     np.testing.assert_allclose(scale, [1, 100])
-    np.testing.assert_allclose(detectors.autoencoder_scores(errors, scale, 2), 1.0)
-    errors[0, :2] = 50                    # a large error in the *oldest* row only
-    assert detectors.autoencoder_scores(errors, scale, 2)[0] == pytest.approx(1.0)
-    assert detectors.autoencoder_scores(errors, scale, 3)[0] > 1.0
+    np.testing.assert_allclose(detectors.autoencoder_scores(newest, scale, 2), 1.0)
+    np.testing.assert_allclose(detectors.channel_shares(newest, scale), 0.5)
+    errors[0, 0] = 50                     # a large error in the *oldest* row only
+    newest, _ = summed(2)
+    assert detectors.autoencoder_scores(newest, scale, 2)[0] == pytest.approx(1.0)
+    newest, _ = summed(3)
+    assert detectors.autoencoder_scores(newest, scale, 3)[0] > 1.0
+
+
+def test_channel_shares_sum_to_one_and_name_the_broken_channel():
+    rng = np.random.default_rng(0)
+    newest = rng.random((100, 5))
+    newest[7, 3] += 50
+    shares = detectors.channel_shares(newest, np.ones(5))
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    assert shares[7].argmax() == 3 and (shares >= 0).all()
 
 
 def test_threshold_comes_from_training_scores_only():

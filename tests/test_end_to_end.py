@@ -31,7 +31,8 @@ def test_every_artifact_is_written(tiny_run):
     expected = ["anomaly_detection_comparison.png", "anomaly_detection_comparison.pdf",
                 "training_progress.gif", "results/metrics.json", "results/scores.csv",
                 "results/cost_series_detections.png", "results/cost_series_detections.pdf",
-                "results/roc_pr_curves.png", "results/roc_pr_curves.pdf"]
+                "results/roc_pr_curves.png", "results/roc_pr_curves.pdf", "results/events.csv",
+                "results/events.png", "results/events.pdf"]
     for name in expected:
         assert (out / name).stat().st_size > 0, name
     for name in expected:
@@ -82,6 +83,13 @@ def test_scores_csv_has_one_row_per_step(tiny_run):
     assert set(scores["split"]) == {"warmup", "train", "test"}
     assert scores.loc[scores.split != "warmup", "score_hybrid"].notna().all()
     assert scores.loc[scores.split == "warmup", "score_hybrid"].isna().all()
+    # each channel's share of the autoencoder's error: they sum to 1, the largest names the step
+    share_columns = [f"share_{c}" for c in ("material", "labour", "logistics", "energy",
+                                            "maintenance")]
+    scored = scores[scores.split != "warmup"]
+    np.testing.assert_allclose(scored[share_columns].sum(axis=1), 1.0, rtol=1e-5)
+    top = scored[share_columns].to_numpy().argmax(axis=1)
+    assert (scored["top_channel"] == [share_columns[i][6:] for i in top]).all()
     # the 95 % threshold is a training quantile: about 5 % of training steps are flagged
     flagged = scores.loc[scores.split == "train", "flag_hybrid"].mean()
     assert 0.04 <= flagged <= 0.06
@@ -128,3 +136,16 @@ def test_bad_flags_give_one_error_line(args, tmp_path):
     assert "Traceback" not in run.stderr
     assert lines[-1].startswith("main.py: error:") or lines[-1].startswith("error:")
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_events_csv_merges_the_hybrid_flags_of_the_test_part(tiny_run):
+    out, _ = tiny_run
+    scores = pd.read_csv(out / "results" / "scores.csv")
+    table = pd.read_csv(out / "results" / "events.csv")
+    test = scores[scores.split == "test"]
+    assert table["duration"].sum() == test["flag_hybrid"].sum()
+    assert list(table["peak_score"]) == sorted(table["peak_score"], reverse=True)
+    for event in table.itertuples():
+        steps = scores.iloc[event.start_step:event.end_step + 1]
+        assert (steps["flag_hybrid"] == 1).all()
+        assert steps["score_hybrid"].max() == pytest.approx(event.peak_score, rel=1e-5)

@@ -54,9 +54,10 @@ def test_latex_is_well_formed_and_matches_markdown(swept):
     tex = (out / "results" / "results.tex").read_text()
     md = (out / "results" / "results.md").read_text()
     assert tex.count("{") == tex.count("}")
-    assert tex.count(r"\begin{tabular}") == tex.count(r"\end{tabular}") == 2
+    # metrics, recall per kind, attribution per kind
+    assert tex.count(r"\begin{tabular}") == tex.count(r"\end{tabular}") == 3
     for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
-        assert tex.count(rule) == 2
+        assert tex.count(rule) == 3
     for line in tex.splitlines():
         if line.endswith(r"\\") and "&" in line:
             assert line.count("&") == len(line.split("&")) - 1
@@ -77,6 +78,19 @@ def test_readme_tables_match_the_committed_results():
     for path in ("results/results.md", "results/iid/results/results.md"):
         blocks = (REPO / path).read_text().split("\n\n")
         tables = [block.strip() for block in blocks if block.startswith("|")]
-        assert len(tables) == 2, path
+        assert len(tables) >= 2, path
         for table in tables:
             assert table in readme, f"README's copy of {path} is out of date"
+
+
+def test_attribution_is_aggregated_per_kind_and_pooled(swept):
+    out, result = swept
+    per_seed = [json.loads(path.read_text())["ablation"]["hybrid"]["attribution"] for path in
+                (out / "results" / "metrics.json",
+                 out / "results" / "seeds" / "seed_4" / "results" / "metrics.json")]
+    overall = result["attribution_by_kind"]["hybrid"]["all"]
+    assert overall["values"] == [a["overall"] for a in per_seed if a["overall"] is not None]
+    pooled = result["attributed_events"]["hybrid"]
+    assert pooled == {"events": sum(a["events"] for a in per_seed),
+                      "correct": sum(a["correct"] for a in per_seed)}
+    assert "Attribution accuracy" in (out / "results" / "results.md").read_text()
