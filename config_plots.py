@@ -67,98 +67,106 @@ def save(fig: plt.Figure, stem: Path) -> list[Path]:
 
 # --------------------------------------------------------------------------- training frames
 class TrainingFrames:
-    """Collects what each epoch's frame shows, then draws all frames on fixed axes.
+    """Draws each epoch's frame as soon as the epoch is recorded, so frames can be drawn while
+    the network trains (in a worker process, see ``background.py``).
 
-    Drawing happens after training, when the ranges of every epoch are known, so the axes never
-    jump between frames; each frame only updates the artists of one figure.
+    The axes do not depend on the epoch: scores are shown relative to that epoch's threshold
+    (log10(score / threshold), so the threshold is always at 0 and the range is fixed), and the
+    loss axis only widens when a loss leaves it. Only the changing artists are redrawn on a
+    saved background (blitting), which keeps a frame to a few milliseconds.
     """
 
-    def __init__(self, n_epochs: int, test_labels: np.ndarray | None, part: str = "test"):
-        self.n_epochs = n_epochs
-        self.part = part  # which windows the histogram shows: "test", or "all" at train fraction 1
-        self.test_labels = None if test_labels is None else test_labels.astype(bool)
-        self.test_scores: list[np.ndarray] = []
-        self.thresholds: list[float] = []
+    SCORE_RANGE = (-1.5, 1.5)  # decades below and above the threshold
+
+    def __init__(self, n_epochs: int, labels: np.ndarray | None, part: str, folder: Path,
+                 dpi: int = 110):
+        self.n_epochs, self.folder = n_epochs, folder
+        self.anomalous = None if labels is None else labels.astype(bool)
+        self.edges = np.linspace(*self.SCORE_RANGE, 61)
         self.train_loss: list[float] = []
         self.val_loss: list[float] = []
+        self.frames: list[np.ndarray] = []
+        folder.mkdir(parents=True, exist_ok=True)
 
-    def record(self, test_scores: np.ndarray, threshold: float, train_loss: float,
-               val_loss: float | None) -> None:
-        self.test_scores.append(np.asarray(test_scores, dtype=np.float64))
-        self.thresholds.append(threshold)
+        self.fig, (self.ax_hist, self.ax_loss) = plt.subplots(
+            1, 2, figsize=(FULL_WIDTH, 2.6), dpi=dpi, gridspec_kw={"width_ratios": [1.4, 1]})
+        ax = self.ax_hist
+        zeros = np.zeros(len(self.edges) - 1)
+        labelled = labels is not None
+        self.stairs = [ax.stairs(zeros, self.edges, fill=True, alpha=0.5, color=COLORS["normal"],
+                                 label="normal" if labelled else f"{part} windows",
+                                 animated=True)]
+        if labelled:
+            self.stairs.append(ax.stairs(zeros, self.edges, fill=True, alpha=0.5,
+                                         color=COLORS["anomaly"], label="anomalous",
+                                         animated=True))
+        ax.axvline(0.0, ls="--", color=COLORS["threshold"], lw=0.8,
+                   label="threshold (95% of train)")
+        ax.set(xlim=self.SCORE_RANGE, ylim=(0, 1.0), ylabel="density",
+               xlabel=r"$\log_{10}$(autoencoder score / threshold)",
+               title=f"Reconstruction errors, {part} windows")
+        ax.legend(loc="upper right")
+        # a marker on the newest point, so that epoch 1 (a single point) is visible too
+        self.train_line, = self.ax_loss.plot([], [], color=COLORS["autoencoder"], label="train",
+                                             marker="o", ms=3, markevery=[-1], animated=True)
+        self.val_line, = self.ax_loss.plot([], [], color=COLORS["isolation_forest"],
+                                           label="validation", marker="o", ms=3,
+                                           markevery=[-1], animated=True)
+        self.ax_loss.set(xlim=(0.5, n_epochs + 0.5), yscale="log", ylim=(1e-3, 1.0),  # for now
+                         xlabel="epoch",
+                         ylabel="MSE (min-max units)", title="Loss")
+        self.ax_loss.legend(loc="upper right")
+        self.epoch_text = self.fig.suptitle("", fontsize=9, animated=True)
+        self.fig.tight_layout()
+        self.background = None
+
+    def _density(self, relative: np.ndarray) -> np.ndarray:
+        counts, _ = np.histogram(np.clip(relative, *self.SCORE_RANGE), bins=self.edges)
+        return counts / max(counts.sum(), 1) / np.diff(self.edges)
+
+    def add(self, scores: np.ndarray, threshold: float, train_loss: float,
+            val_loss: float | None) -> None:
+        """Draw and write the next epoch's frame (``epoch_001.png``, ...)."""
         self.train_loss.append(train_loss)
         if val_loss is not None:
             self.val_loss.append(val_loss)
-
-    def render(self, folder: Path, dpi: int = 110) -> list[np.ndarray]:
-        """Write ``epoch_001.png`` ... into ``folder``; return the frames as RGB arrays.
-
-        Frames of an earlier run are deleted first, so a shorter run never leaves stale ones.
-        Without labels all scores are drawn as one distribution.
-        """
-        folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob("epoch_*.png"):
-            stale.unlink()
-        log_scores = [np.log10(np.maximum(s, 1e-12)) for s in self.test_scores]
-        lo, hi = np.percentile(np.concatenate(log_scores), [0.5, 99.9])
-        edges = np.linspace(lo, hi, 61)
-        labelled = self.test_labels is not None
-        anomalous = self.test_labels if labelled else np.zeros(len(log_scores[0]), bool)
-        normal = ~anomalous
-
-        def density(values):
-            counts, _ = np.histogram(np.clip(values, lo, hi), bins=edges)
-            return counts / max(counts.sum(), 1) / np.diff(edges)
-
-        densities = [(density(s[normal]), density(s[anomalous])) for s in log_scores]
-        top = max(max(n.max(), a.max()) for n, a in densities) * 1.08
+        relative = np.log10(np.maximum(scores, 1e-12) / max(threshold, 1e-12))
+        groups = [~self.anomalous, self.anomalous] if self.anomalous is not None else \
+            [np.ones(len(relative), bool)]
+        densities = [self._density(relative[g]) for g in groups]
         losses = self.train_loss + self.val_loss
-        epochs = np.arange(1, self.n_epochs + 1)
+        # Axes start with room (the loss usually falls by one or two decades) and widen only
+        # when a frame leaves them; the background is then redrawn once.
+        peak = max(d.max() for d in densities)
+        if self.background is None:
+            self.ax_hist.set_ylim(0, peak * 1.6)
+            self.ax_loss.set_ylim(min(losses) / 100, max(losses) * 1.5)
+        lo, hi = self.ax_loss.get_ylim()
+        if self.background is None or peak > self.ax_hist.get_ylim()[1] or min(losses) < lo:
+            self.ax_hist.set_ylim(0, max(peak * 1.3, self.ax_hist.get_ylim()[1]))
+            self.ax_loss.set_ylim(min(min(losses) / 3, lo), hi)
+            self.fig.canvas.draw()
+            self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self.fig.canvas.restore_region(self.background)
+        for stairs, density in zip(self.stairs, densities):
+            stairs.set_data(density)
+        epochs = np.arange(1, len(self.train_loss) + 1)
+        self.train_line.set_data(epochs, self.train_loss)
+        self.val_line.set_data(epochs[:len(self.val_loss)], self.val_loss)
+        self.epoch_text.set_text(f"epoch {len(self.train_loss)} / {self.n_epochs}")
+        for artist in (*self.stairs, self.train_line, self.val_line):
+            artist.axes.draw_artist(artist)
+        self.fig.draw_artist(self.epoch_text)
+        frame = np.asarray(self.fig.canvas.buffer_rgba())[..., :3].copy()
+        iio.imwrite(self.folder / f"epoch_{len(self.train_loss):03d}.png", frame,
+                    compress_level=3)
+        self.frames.append(frame)
 
-        fig, (ax_hist, ax_loss) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 2.6), dpi=dpi,
-                                               gridspec_kw={"width_ratios": [1.4, 1]})
-        stairs_normal = ax_hist.stairs(densities[0][0], edges, fill=True, alpha=0.5,
-                                       color=COLORS["normal"],
-                                       label="normal" if labelled else "all windows")
-        stairs_anom = ax_hist.stairs(densities[0][1], edges, fill=True, alpha=0.5,
-                                     color=COLORS["anomaly"],
-                                     label="anomalous" if labelled else None)
-        threshold_line = ax_hist.axvline(np.log10(max(self.thresholds[0], 1e-12)), ls="--",
-                                         color=COLORS["threshold"], lw=0.8,
-                                         label="95% train quantile")
-        ax_hist.set(xlim=(lo, hi), ylim=(0, top),
-                    xlabel=rf"$\log_{{10}}$ autoencoder score ({self.part})", ylabel="density",
-                    title=f"Reconstruction errors, {self.part} windows")
-        ax_hist.legend(loc="upper right")
-
-        # a marker on the newest point, so that epoch 1 (a single point) is visible too
-        train_line, = ax_loss.plot([], [], color=COLORS["autoencoder"], label="train",
-                                   marker="o", ms=3, markevery=[-1])
-        val_line, = ax_loss.plot([], [], color=COLORS["isolation_forest"], label="validation",
-                                 marker="o", ms=3, markevery=[-1])
-        ax_loss.set(xlim=(0.5, self.n_epochs + 0.5), yscale="log",
-                    ylim=(min(losses) / 1.3, max(losses) * 1.3), xlabel="epoch",
-                    ylabel="MSE (min-max units)", title="Loss")
-        ax_loss.legend(loc="upper right")
-        epoch_text = fig.suptitle("", fontsize=9)
-        fig.tight_layout()
-
-        frames = []
-        for k in range(self.n_epochs):
-            stairs_normal.set_data(densities[k][0])
-            stairs_anom.set_data(densities[k][1])
-            x = np.log10(max(self.thresholds[k], 1e-12))
-            threshold_line.set_xdata([x, x])
-            train_line.set_data(epochs[:k + 1], self.train_loss[:k + 1])
-            shown_val = self.val_loss[:k + 1]  # empty without validation windows
-            val_line.set_data(epochs[:len(shown_val)], shown_val)
-            epoch_text.set_text(f"epoch {k + 1} / {self.n_epochs}")
-            fig.canvas.draw()
-            frame = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-            iio.imwrite(folder / f"epoch_{k + 1:03d}.png", frame)
-            frames.append(frame)
-        plt.close(fig)
-        return frames
+    def finish(self, gif: Path | None) -> None:
+        """Close the figure; stitch the frames into ``gif`` unless it is None."""
+        plt.close(self.fig)
+        if gif is not None and self.frames:
+            write_gif(self.frames, gif)
 
 
 def write_gif(frames: list[np.ndarray], path: Path, seconds_per_frame: float = 0.15) -> None:

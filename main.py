@@ -51,6 +51,9 @@ class Config:
     """autoencoder training epochs (one GIF frame each)"""
     batch_size: int = 256
     """autoencoder mini-batch size"""
+    max_train_windows: int = 100_000
+    """the autoencoder trains on at most this many training windows, a seeded random subset
+    (only long series have more; 0 = no limit)"""
     lr: float = 3e-3
     """Adam learning rate"""
     hidden: int = 128
@@ -87,6 +90,7 @@ class Config:
             (0 <= self.val_fraction < 1, "--val-fraction must be in [0, 1)"),
             (self.epochs > 0, "--epochs must be positive"),
             (self.batch_size > 0, "--batch-size must be positive"),
+            (self.max_train_windows >= 0, "--max-train-windows must be 0 or positive"),
             (self.lr > 0, "--lr must be positive"),
             (self.hidden > 0 and self.bottleneck > 0, "--hidden and --bottleneck must be positive"),
             (self.trees > 0, "--trees must be positive"),
@@ -152,24 +156,29 @@ def _field_docs() -> dict[str, str]:
     return docs
 
 
-def main(config: Config, verbose: bool = True, out: str | Path | None = None) -> dict:
+def main(config: Config, verbose: bool = True, out: str | Path | None = None,
+         draw_in_background: bool = True) -> dict:
     """Run the whole method once; write figures, GIF and results under ``out`` (default
     ``config.out``; a sweep passes its staging folder here, and the config keeps the real one).
 
     Outputs are written into a staging folder and moved into place only when the run has
     finished, so a bad input or an interrupted run never changes an earlier run's outputs.
+    Figures and the GIF are drawn by worker processes while the main process works on
+    (``background.py``); ``draw_in_background=False`` draws them in this process.
     """
     from reporting import Stopwatch
     clock = Stopwatch()
     with clock("imports"):  # here, not at the top: `--help` and flag errors stay instant
+        import background
         import reporting
 
     # 1. Data: a seeded synthetic series with labels and anomaly kinds, or the user's CSV.
     with clock("data"):
         series = load_series(config)
     out = Path(out or config.out)
-    with reporting.staged_outputs(out) as stage:
-        return run(config, series, stage, out, clock, verbose)
+    with reporting.staged_outputs(out) as stage, \
+            background.Painter(draw_in_background) as painter:
+        return run(config, series, stage, out, clock, verbose, painter)
 
 
 def load_series(config: Config):
@@ -190,12 +199,13 @@ def load_series(config: Config):
     return series
 
 
-def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool) -> dict:
-    """Steps 2-9 of the method on ``series``; files go to ``out``, messages name ``final_out``."""
+def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool,
+        painter) -> dict:
+    """Steps 2-10 of the method on ``series``; files go to ``out``, messages name ``final_out``,
+    figures are drawn by ``painter`` (a ``background.Painter``)."""
     with clock("imports"):
         import numpy as np
 
-        import config_plots
         import detectors
         import evaluation
         import events
@@ -203,9 +213,9 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
         import preprocessing
         import reporting
 
-    device = network.resolve_device(config.device)
-    network.seed_everything(config.seed)
-    config_plots.setup_style()
+        # counted as imports: asking for deterministic kernels imports torch._dynamo (0.8 s)
+        device = network.resolve_device(config.device)
+        network.seed_everything(config.seed)
     W = config.effective_window
     labelled = series.labels is not None
 
@@ -235,7 +245,7 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
             ae_train &= forest_scores <= detectors.threshold(forest_scores[is_train],
                                                              config.quantile)
         autoencoder = train_and_score_autoencoder(config, windows, ae_train, is_train, is_test,
-                                                  labels, device)
+                                                  labels, device, painter, out)
         scores["autoencoder"] = autoencoder["scores"]
 
     # 6. Hybrid: robust z-scores from each detector's training scores, fused.
@@ -272,32 +282,23 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
     results = {d: all_results[d] for d in DETECTORS}
     both_classes = labelled and len(np.unique(labels[evaluated])) == 2
 
-    # 9. Figures, GIF and results.
-    with clock("frames"):
-        frames = autoencoder["frames"]
-        gif_frames = frames.render(out / "training_progress") if frames else []
-    with clock("gif"):
-        if gif_frames:
-            config_plots.write_gif(gif_frames, out / "training_progress.gif")
-    with clock("figures"):
-        x = (series.timestamps if series.is_time_series else np.arange(len(split)))[W - 1:]
-        results_dir = out / "results"
-        results_dir.mkdir(parents=True, exist_ok=True)
-        part = "test part" if is_test.any() else "all steps"
-        test_scores = {d: scores[d][evaluated] for d in DETECTORS}
-        config_plots.plot_score_comparison(out / "anomaly_detection_comparison", x[evaluated],
-                                           test_scores, labels[evaluated] if labelled else None,
-                                           thresholds, part)
-        if series.is_time_series:
-            config_plots.plot_series(results_dir / "cost_series_detections", x[evaluated],
-                                     series.values[W - 1:][evaluated], series.channels,
-                                     labels[evaluated] if labelled else None,
-                                     flags["hybrid"][evaluated],
-                                     series.event_channel[W - 1:][evaluated] if labelled
-                                     else None)
-        if both_classes:
-            config_plots.plot_roc_pr(results_dir / "roc_pr_curves", labels[evaluated],
-                                     test_scores)
+    # 9. Figures (drawn by the painter's workers while this process goes on) and tables.
+    x = (series.timestamps if series.is_time_series else np.arange(len(split)))[W - 1:]
+    results_dir = out / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    part = "test part" if is_test.any() else "all steps"
+    test_scores = {d: scores[d][evaluated] for d in DETECTORS}
+    painter.figure("plot_score_comparison", out / "anomaly_detection_comparison",
+                   x[evaluated], test_scores, labels[evaluated] if labelled else None,
+                   thresholds, part)
+    if series.is_time_series:
+        painter.figure("plot_series", results_dir / "cost_series_detections", x[evaluated],
+                       series.values[W - 1:][evaluated], series.channels,
+                       labels[evaluated] if labelled else None, flags["hybrid"][evaluated],
+                       series.event_channel[W - 1:][evaluated] if labelled else None)
+    if both_classes:
+        painter.figure("plot_roc_pr", results_dir / "roc_pr_curves", labels[evaluated],
+                       test_scores)
 
     # 10. Events: runs of consecutive hybrid flags, strongest first, with their channel.
     event_table = None
@@ -311,16 +312,20 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
                 series.kinds[W - 1:][evaluated] if labelled else None)
             event_table.to_csv(results_dir / "events.csv", index=False, float_format="%.6g")
             if len(event_table):
-                config_plots.plot_events(results_dir / "events", event_views(
-                    event_table, series, windows, scaler, autoencoder["model"], labelled))
+                painter.figure("plot_events", results_dir / "events", event_views(
+                    event_table, series, windows, scaler, autoencoder["model"], labelled),
+                    after_frames=True)
 
-    pad = np.full(W - 1, np.nan)
-    reporting.write_scores(
-        results_dir / "scores.csv", series.timestamps, split, series.labels, series.kinds,
-        {d: np.concatenate([pad, scores[d]]) for d in DETECTORS},
-        {d: np.concatenate([pad, flags[d]]) for d in DETECTORS},
-        series.channels, np.concatenate([np.full((W - 1, len(series.channels)), np.nan), shares]))
-    timings = clock.finish()
+    with clock("outputs"):
+        pad = np.full(W - 1, np.nan)
+        reporting.write_scores(
+            results_dir / "scores.csv", series.timestamps, split, series.labels, series.kinds,
+            {d: np.concatenate([pad, scores[d]]) for d in DETECTORS},
+            {d: np.concatenate([pad, flags[d]]) for d in DETECTORS}, series.channels,
+            np.concatenate([np.full((W - 1, len(series.channels)), np.nan), shares]))
+    with clock("drawing"):  # what is left of the workers' drawing when this process is done
+        drawn = painter.wait()
+    timings = {**clock.finish(), **{f"drawn_{k}": v for k, v in drawn.items()}}
     history = autoencoder["history"]
     extra = {"training": {"train_loss": history.train_loss, "val_loss": history.val_loss}}
     if config.ablation:
@@ -409,47 +414,53 @@ def ablation_scores(config: Config, windows, is_train, is_test, labels, device, 
 
 
 def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_test, labels,
-                                device) -> dict:
+                                device, painter=None, out: Path | None = None) -> dict:
     """Train on the ``ae_train`` windows (the last ``val_fraction`` held out), score every window.
 
     The per-channel error scale comes from the ``ae_train`` windows, the frames' thresholds from
     all training windows (``is_train``), as every detector's threshold does.
 
-    Returns a dict: ``frames`` (recorded training frames, None without ``--gif``; each shows the
-    test scores and threshold as they are at that epoch), ``history`` (losses), ``scores`` (N,),
-    ``shares`` (N, C: each channel's share of the score), ``model`` and ``scale``.
+    With ``--gif`` and a ``painter``, each epoch's frame (the test scores and threshold as they
+    are at that epoch, and the losses) is drawn into ``out``/training_progress while training
+    goes on, and the GIF after the last epoch.
+
+    Returns a dict: ``history`` (losses), ``scores`` (N,), ``shares`` (N, C: each channel's
+    share of the score), ``model`` and ``scale``.
     """
     import numpy as np
 
-    import config_plots
     import detectors
     import network
 
     train_idx = np.flatnonzero(ae_train)
+    if 0 < config.max_train_windows < len(train_idx):
+        # a bounded sample keeps an epoch's cost independent of the series' length, as the
+        # forest's max_samples does for its trees; sorted, so the validation part stays last
+        rng = np.random.default_rng([config.seed, 4])
+        train_idx = np.sort(rng.choice(train_idx, config.max_train_windows, replace=False))
     n_val = int(config.val_fraction * len(train_idx))
     fit_idx, val_idx = train_idx[:len(train_idx) - n_val], train_idx[len(train_idx) - n_val:]
     _, width, n_channels = windows.shape
     model = network.Autoencoder(width * n_channels, config.hidden, config.bottleneck).to(device)
     rows = min(config.score_rows, width)
 
-    on_epoch, frames = None, None
-    if config.gif:
+    on_epoch = None
+    if config.gif and painter is not None:
         # fixed subsamples keep the per-epoch scoring cheap on long series; with no test part
         # (train fraction 1) the frames show the training windows
         rng = np.random.default_rng([config.seed, 2])
         shown = np.flatnonzero(is_test) if is_test.any() else np.flatnonzero(is_train)
         shown = np.sort(rng.permutation(shown)[:5000])
         reference = np.sort(rng.permutation(np.flatnonzero(is_train))[:5000])
-        frames = config_plots.TrainingFrames(
-            config.epochs, labels[shown] if labels is not None else None,
-            "test" if is_test.any() else "all")
+        painter.frames_start(config.epochs, labels[shown] if labels is not None else None,
+                             "test" if is_test.any() else "all", out / "training_progress")
 
         def on_epoch(epoch, history):
             ref_newest, ref_whole = network.channel_errors(model, windows[reference], rows)
             scale = detectors.channel_error_scale(ref_whole[ae_train[reference]], width)
             ref_scores = detectors.autoencoder_scores(ref_newest, scale, rows)
             shown_newest, _ = network.channel_errors(model, windows[shown], rows)
-            frames.record(detectors.autoencoder_scores(shown_newest, scale, rows),
+            painter.frame(detectors.autoencoder_scores(shown_newest, scale, rows),
                           detectors.threshold(ref_scores, config.quantile),
                           history.train_loss[-1],
                           history.val_loss[-1] if history.val_loss else None)
@@ -458,9 +469,11 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
         model, windows[fit_idx], windows[val_idx], epochs=config.epochs,
         batch_size=config.batch_size, lr=config.lr, seed=config.seed, device=device,
         on_epoch=on_epoch)
+    if on_epoch is not None:
+        painter.frames_finish(out / "training_progress.gif")
     newest, whole = network.channel_errors(model, windows, rows)
     scale = detectors.channel_error_scale(whole[ae_train], width)
-    return {"frames": frames, "history": history, "model": model, "scale": scale,
+    return {"history": history, "model": model, "scale": scale,
             "scores": detectors.autoencoder_scores(newest, scale, rows),
             "shares": detectors.channel_shares(newest, scale)}
 

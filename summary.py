@@ -44,7 +44,9 @@ def run_seeds(config, seeds: list[int], jobs: int = 1,
                                    out=str(folder(config.out, i, s)))
                for i, s in enumerate(seeds)]
     targets = [folder(write_to or config.out, i, s) for i, s in enumerate(seeds)]
-    runs = Parallel(n_jobs=jobs)(delayed(main.main)(c, verbose=False, out=t)
+    # seeds in parallel already keep the cores busy: draw in each seed's own process then
+    runs = Parallel(n_jobs=jobs)(delayed(main.main)(c, verbose=False, out=t,
+                                                    draw_in_background=jobs == 1)
                                  for c, t in zip(configs, targets))
     return {s: run["ablation"] for s, run in zip(seeds, runs)}
 

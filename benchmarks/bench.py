@@ -21,9 +21,12 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-KNOWN = ["imports", "data", "windows", "isolation_forest", "autoencoder", "frames", "gif",
-         "figures"]
-HEADERS = {"isolation_forest": "isolation forest", "gif": "GIF"}
+# main's own stages in pipeline order ("drawing": its wait for the drawing workers at the end),
+# then the time the workers spent drawing, in parallel with main (``drawn_*``)
+KNOWN = ["imports", "data", "windows", "isolation_forest", "autoencoder", "events", "outputs",
+         "drawing", "drawn_frames", "drawn_gif", "drawn_figures"]
+HEADERS = {"isolation_forest": "isolation forest", "drawing": "wait for drawing",
+           "drawn_frames": "(frames)", "drawn_gif": "(GIF)", "drawn_figures": "(figures)"}
 MARK = "BENCH_RESULT "  # the child's result line; anything main prints stays distinguishable
 
 
@@ -36,7 +39,10 @@ def run_one(steps: int, out: str, extra: list[str]) -> None:
     config, _, _ = main.parse_args(extra + ["--steps", str(steps), "--out", out])
     timings = main.main(config, verbose=False)["timings_s"]
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(MARK + json.dumps({"stages_s": timings, "peak_rss_mb": rss_mb}), flush=True)
+    # the drawing workers have exited by now: the largest one's peak
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(MARK + json.dumps({"stages_s": timings, "peak_rss_mb": rss_mb,
+                             "worker_peak_rss_mb": worker_mb}), flush=True)
 
 
 def spawn(steps: int, extra: list[str]) -> dict:
@@ -56,7 +62,10 @@ def spawn(steps: int, extra: list[str]) -> dict:
     result = json.loads(line[len(MARK):])
     # main's total minus its named stages: the work no stage covers (hybrid, evaluation, CSV)
     stages = result["stages_s"]
-    result["untimed_s"] = stages["total"] - sum(v for k, v in stages.items() if k != "total")
+    result["untimed_s"] = stages["total"] - sum(v for k, v in stages.items()
+                                                if k != "total" and not k.startswith("drawn_"))
+    # main and two drawing workers: an upper bound of the memory all of them hold at once
+    result["peak_rss_all_mb"] = result["peak_rss_mb"] + 2 * result["worker_peak_rss_mb"]
     return {**result, "process_wall_s": wall}
 
 
@@ -67,7 +76,8 @@ def median_of(runs: list[dict]) -> dict:
                          for k in stages},
             "untimed_s": median(r["untimed_s"] for r in runs),
             "process_wall_s": median(r["process_wall_s"] for r in runs),
-            "peak_rss_mb": median(r["peak_rss_mb"] for r in runs)}
+            "peak_rss_mb": median(r["peak_rss_mb"] for r in runs),
+            "peak_rss_all_mb": median(r["peak_rss_all_mb"] for r in runs)}
 
 
 def machine() -> dict:
@@ -94,15 +104,20 @@ def markdown(medians: dict[int, dict]) -> str:
     # known stages in pipeline order, then any new ones main reports, then main's total
     stages = [s for s in KNOWN if s in seen] + [s for s in seen if s not in KNOWN + ["total"]]
     cols = ["steps", *(HEADERS.get(s, s.replace("_", " ")) for s in stages),
-            "total (in main)", "process wall", "peak RSS (MB)"]
+            "total (in main)", "process wall", "peak RSS main (MB)", "all processes (MB)"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---:|" * len(cols)]
     for steps, m in sorted(medians.items()):
         cells = [f"{steps:,}"] + [f"{m['stages_s'][s]:.2f}" if s in m["stages_s"] else "–"
                                   for s in stages]
         cells += [f"{m['stages_s'].get('total', float('nan')):.2f}",
-                  f"{m['process_wall_s']:.2f}", f"{m['peak_rss_mb']:.0f}"]
+                  f"{m['process_wall_s']:.2f}", f"{m['peak_rss_mb']:.0f}",
+                  f"{m['peak_rss_all_mb']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
-    text = "\n".join(lines) + "\n\nTimes in seconds, median per stage over the repeats.\n"
+    text = "\n".join(lines) + (
+        "\n\nTimes in seconds, median per stage over the repeats. Stages in parentheses are the "
+        "drawing workers' time, spent in parallel with main's stages; \"wait for drawing\" is "
+        "what is left of it when main is done. \"All processes\" bounds the memory of main "
+        "and its two drawing workers together (main + 2 x the larger worker's peak).\n")
     if 100_000 in medians and 1_000_000 in medians:
         growth = medians[1_000_000]["process_wall_s"] / medians[100_000]["process_wall_s"]
         text += f"\nProcess wall time from 100k to 1M steps: x{growth:.1f} (linear: x10).\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-STAGES = ["imports", "data", "windows", "isolation_forest", "autoencoder", "frames", "gif",
-          "figures", "total"]
+STAGES = ["imports", "data", "windows", "isolation_forest", "autoencoder", "events", "outputs",
+          "drawing", "drawn_frames", "drawn_gif", "drawn_figures", "total"]
 
 
 @pytest.mark.slow
@@ -26,12 +26,13 @@ def test_benchmark_writes_json_and_markdown(tmp_path):
     run = size["runs"][0]
     assert set(STAGES) <= set(run["stages_s"])
     assert all(v >= 0 for v in run["stages_s"].values())
-    assert run["peak_rss_mb"] > 0 and run["untimed_s"] > -1e-3
+    assert run["peak_rss_mb"] > 0 and run["worker_peak_rss_mb"] > 0
+    assert run["peak_rss_all_mb"] > run["peak_rss_mb"] and run["untimed_s"] > -1e-3
     assert run["process_wall_s"] >= run["stages_s"]["total"] > 0
     assert size["median"]["stages_s"] == run["stages_s"]
 
     table = (tmp_path / "benchmark.md").read_text()
     rows = [line for line in table.splitlines() if line.startswith("|")]
     assert len(rows) == 3 and rows[2].startswith("| 2,000 |")  # header, rule, one data row
-    assert "peak RSS (MB)" in rows[0] and rows[0].count("|") == rows[2].count("|")
+    assert "peak RSS main (MB)" in rows[0] and rows[0].count("|") == rows[2].count("|")
     assert rows[0] in proc.stdout

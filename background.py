@@ -1,0 +1,127 @@
+"""Figures and the training GIF, drawn in worker processes beside the main process's work.
+
+Drawing costs about as much as everything else in a default run. Two workers, started when a run
+begins, import matplotlib and seaborn while the main process imports torch; then one draws each
+epoch's frame while the network trains (``TrainingFrames`` has epoch-independent axes, so a frame
+needs no later epoch), and the other draws the result figures while the main process evaluates
+and writes its tables. Each worker runs its jobs in the order given; a failure in a worker is
+raised in the main process by ``wait()``.
+
+``Painter(background=False)`` draws in the calling process instead, with the same calls: for
+seed sweeps, whose parallelism is over seeds already.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+_frames = None  # the worker's TrainingFrames (one worker draws one run's frames)
+
+
+def _start_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    import config_plots
+    config_plots.setup_style()
+
+
+def _timed(category: str, fn, *args) -> tuple[str, float]:
+    begin = time.perf_counter()
+    fn(*args)
+    return category, time.perf_counter() - begin
+
+
+def _figure(name: str, *args) -> tuple[str, float]:
+    import config_plots
+    return _timed("figures", getattr(config_plots, name), *args)
+
+
+def _frames_start(*args) -> tuple[str, float]:
+    global _frames
+    import config_plots
+    _frames = config_plots.TrainingFrames(*args)
+    return "frames", 0.0
+
+
+def _frames_add(*args) -> tuple[str, float]:
+    return _timed("frames", _frames.add, *args)
+
+
+def _frames_finish(gif: Path | None) -> tuple[str, float]:
+    return _timed("gif", _frames.finish, gif)
+
+
+class _InProcess:
+    """The executor interface, run at once in this process."""
+
+    def __init__(self):
+        import config_plots
+        config_plots.setup_style()
+
+    def submit(self, fn, *args) -> Future:
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+class Painter:
+    """Two drawing queues: ``frame_*`` for the training frames and GIF, ``figure`` for the rest."""
+
+    def __init__(self, background: bool = True):
+        if background:
+            # fork: a spawned worker would re-run the caller's script if it lacks an
+            # `if __name__ == "__main__":` guard. Forking is safe here because main.py starts
+            # the painter before it imports torch (whose threads a fork must not copy), and the
+            # workers never touch torch.
+            context = multiprocessing.get_context("fork")
+            self.frames = ProcessPoolExecutor(1, context, initializer=_start_worker)
+            self.figures = ProcessPoolExecutor(1, context, initializer=_start_worker)
+            # start both now, so that their imports overlap the main process's work
+            self.frames.submit(int)
+            self.figures.submit(int)
+        else:
+            self.frames = self.figures = _InProcess()
+        self.pending: list[Future] = []
+
+    def frames_start(self, n_epochs: int, labels, part: str, folder: Path) -> None:
+        self.pending.append(self.frames.submit(_frames_start, n_epochs, labels, part, folder))
+
+    def frame(self, scores, threshold: float, train_loss: float, val_loss: float | None) -> None:
+        self.pending.append(self.frames.submit(_frames_add, scores, threshold, train_loss,
+                                               val_loss))
+
+    def frames_finish(self, gif: Path | None) -> Future:
+        future = self.frames.submit(_frames_finish, gif)
+        self.pending.append(future)
+        return future
+
+    def figure(self, name: str, *args, after_frames: bool = False) -> Future:
+        """``config_plots.<name>(*args)``, in the figures worker, or with ``after_frames`` in the
+        frames worker once the GIF is written (to share the drawing between both)."""
+        pool = self.frames if after_frames else self.figures
+        future = pool.submit(_figure, name, *args)
+        self.pending.append(future)
+        return future
+
+    def wait(self) -> dict[str, float]:
+        """Until every job has finished; the first failure is raised here. Returns the seconds
+        the workers spent drawing frames, the GIF and the figures (overlapping other work)."""
+        spent = {"frames": 0.0, "gif": 0.0, "figures": 0.0}
+        for future in self.pending:
+            category, seconds = future.result()
+            spent[category] += seconds
+        self.pending.clear()
+        return spent
+
+    def __enter__(self) -> Painter:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        # after a failure or Ctrl-C, queued drawings are dropped; a running one is waited for
+        for pool in {self.frames, self.figures}:
+            pool.shutdown(wait=True, cancel_futures=kind is not None)
