@@ -76,7 +76,7 @@ class TrainingFrames:
     saved background (blitting), which keeps a frame to a few milliseconds.
     """
 
-    SCORE_RANGE = (-1.5, 1.5)  # decades below and above the threshold
+    SCORE_RANGE = (-1.25, 1.25)  # decades below and above the threshold
 
     def __init__(self, n_epochs: int, labels: np.ndarray | None, part: str, folder: Path,
                  dpi: int = 110):
