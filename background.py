@@ -53,6 +53,11 @@ def _frames_finish(gif: Path | None) -> tuple[str, float]:
     return _timed("gif", _frames.finish, gif)
 
 
+def _peak_rss_mb() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 class _InProcess:
     """The executor interface, run at once in this process."""
 
@@ -117,6 +122,13 @@ class Painter:
             spent[category] += seconds
         self.pending.clear()
         return spent
+
+    def peak_rss_mb(self) -> list[float]:
+        """Each worker's peak resident memory so far (forked workers count the pages they
+        share with the main process too); empty when drawing in this process."""
+        if isinstance(self.frames, _InProcess):
+            return []
+        return [pool.submit(_peak_rss_mb).result() for pool in (self.frames, self.figures)]
 
     def __enter__(self) -> Painter:
         return self

@@ -34,14 +34,22 @@ def channel_error_scale(whole_errors: np.ndarray, window: int) -> np.ndarray:
     return whole_errors.mean(axis=0) / window + 1e-12
 
 
-def autoencoder_scores(newest_errors: np.ndarray, scale: np.ndarray,
-                       score_rows: int) -> np.ndarray:
-    """Mean channel-normalised squared error over the newest ``score_rows`` rows of each window.
+def autoencoder_scores(newest_errors: np.ndarray, scale: np.ndarray, score_rows: int,
+                       channels: str = "max") -> np.ndarray:
+    """Channel-normalised squared error over the newest ``score_rows`` rows of each window,
+    averaged over those rows, then the largest channel's (``"max"``) or the channels' mean.
 
     ``newest_errors`` is (N, C), the error summed over those rows. Scoring the newest rows only
-    keeps a window that merely *contains* an old event from scoring high long after it.
+    keeps a window that merely *contains* an old event from scoring high long after it. The
+    maximum over channels does not dilute an event that hits one cost category by the noise of
+    all the others, as the mean does.
     """
-    return (newest_errors / scale).sum(axis=1) / (score_rows * len(scale))
+    per_channel = newest_errors / scale / score_rows
+    if channels == "max":
+        return per_channel.max(axis=1)
+    if channels == "mean":
+        return per_channel.mean(axis=1)
+    raise ValueError(f"unknown channel reduction {channels!r}; use 'max' or 'mean'")
 
 
 def channel_shares(newest_errors: np.ndarray, scale: np.ndarray) -> np.ndarray:

@@ -69,6 +69,9 @@ class Config:
     """train the autoencoder only on training windows the Isolation Forest does not flag"""
     fusion: str = "max"
     """how the hybrid combines the detectors' robust z-scores: 'max' or 'mean'"""
+    channel_score: str = "max"
+    """how the autoencoder's score combines its channels' normalised errors: 'max' (the most
+    unusual channel) or 'mean'"""
     ablation: bool = False
     """also evaluate random scores, the autoencoder trained on all windows and both fusions"""
     device: str = "auto"
@@ -97,6 +100,7 @@ class Config:
             (self.trees > 0, "--trees must be positive"),
             (0 < self.quantile < 1, "--quantile must be in (0, 1)"),
             (self.fusion in ("mean", "max"), "--fusion must be 'mean' or 'max'"),
+            (self.channel_score in ("mean", "max"), "--channel-score must be 'mean' or 'max'"),
             (self.device in ("auto", "cpu", "cuda"), "--device must be 'auto', 'cpu' or 'cuda'"),
             (self.csv is not None or (self.time_col, self.value_cols, self.label_col,
                                       self.ffill) == (None, None, None, False),
@@ -256,7 +260,7 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
     if config.ablation:
         with clock("ablation"):
             scores.update(ablation_scores(config, windows, is_train, is_test, labels, device,
-                                          scores, standardised))
+                                          scores, standardised, autoencoder))
 
     # 7. Thresholds from the training scores; flags everywhere.
     thresholds = {d: detectors.threshold(scores[d][is_train], config.quantile) for d in scores}
@@ -326,9 +330,11 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
             np.concatenate([np.full((W - 1, len(series.channels)), np.nan), shares]))
     with clock("drawing"):  # what is left of the workers' drawing when this process is done
         drawn = painter.wait()
+        workers_rss = painter.peak_rss_mb()
     timings = {**clock.finish(), **{f"drawn_{k}": v for k, v in drawn.items()}}
     history = autoencoder["history"]
-    extra = {"training": {"train_loss": history.train_loss, "val_loss": history.val_loss}}
+    extra = {"training": {"train_loss": history.train_loss, "val_loss": history.val_loss},
+             "drawing_workers_peak_rss_mb": workers_rss}
     if config.ablation:
         extra["ablation"] = all_results
     reporting.write_metrics(results_dir / "metrics.json", config,
@@ -347,7 +353,7 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
             print(events.format_top(event_table))
         print(f"total {timings['total']:.1f} s; outputs in {final_out}")
     return {"detectors": results, "ablation": all_results if config.ablation else None,
-            "timings_s": timings}
+            "timings_s": timings, "drawing_workers_peak_rss_mb": workers_rss}
 
 
 def event_views(table, series, windows, scaler, model, labelled: bool, n: int = 4,
@@ -383,11 +389,12 @@ def event_views(table, series, windows, scaler, model, labelled: bool, n: int = 
 
 
 def ablation_scores(config: Config, windows, is_train, is_test, labels, device, scores,
-                    standardised) -> dict:
+                    standardised, autoencoder) -> dict:
     """The rows of the ablation table that the default run does not need.
 
     Random scores (the floor), the autoencoder trained on *all* training windows and on the
-    windows the forest does not flag, and the hybrid fused by mean and by max.
+    windows the forest does not flag, the default autoencoder with its channels' errors
+    averaged and maximised, and the hybrid fused by mean and by max.
     """
     import dataclasses
 
@@ -410,6 +417,8 @@ def ablation_scores(config: Config, windows, is_train, is_test, labels, device, 
     rows["autoencoder_all"] = everything
     rows["autoencoder_cleaned"] = cleaned
     for how in ("mean", "max"):
+        rows[f"autoencoder_channel_{how}"] = autoencoder["by_channel"][how]
+    for how in ("mean", "max"):
         rows[f"hybrid_{how}"] = detectors.fuse(standardised, how)
     return rows
 
@@ -425,8 +434,9 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
     are at that epoch, and the losses) is drawn into ``out``/training_progress while training
     goes on, and the GIF after the last epoch.
 
-    Returns a dict: ``history`` (losses), ``scores`` (N,), ``shares`` (N, C: each channel's
-    share of the score), ``model`` and ``scale``.
+    Returns a dict: ``history`` (losses), ``scores`` (N,), ``by_channel`` (the scores with
+    either channel reduction, for the ablation), ``shares`` (N, C: each channel's share of the
+    error), ``model`` and ``scale``.
     """
     import numpy as np
 
@@ -460,9 +470,11 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
         def on_epoch(epoch, history):
             ref_newest, ref_whole = network.channel_errors(model, windows[reference], rows)
             scale = detectors.channel_error_scale(ref_whole[ae_train[reference]], width)
-            ref_scores = detectors.autoencoder_scores(ref_newest, scale, rows)
+            ref_scores = detectors.autoencoder_scores(ref_newest, scale, rows,
+                                                      config.channel_score)
             shown_newest, _ = network.channel_errors(model, windows[shown], rows)
-            painter.frame(detectors.autoencoder_scores(shown_newest, scale, rows),
+            painter.frame(detectors.autoencoder_scores(shown_newest, scale, rows,
+                                                       config.channel_score),
                           detectors.threshold(ref_scores, config.quantile),
                           history.train_loss[-1],
                           history.val_loss[-1] if history.val_loss else None)
@@ -476,7 +488,9 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
     newest, whole = network.channel_errors(model, windows, rows)
     scale = detectors.channel_error_scale(whole[ae_train], width)
     return {"history": history, "model": model, "scale": scale,
-            "scores": detectors.autoencoder_scores(newest, scale, rows),
+            "scores": detectors.autoencoder_scores(newest, scale, rows, config.channel_score),
+            "by_channel": {how: detectors.autoencoder_scores(newest, scale, rows, how)
+                           for how in ("mean", "max")},
             "shares": detectors.channel_shares(newest, scale)}
 
 
@@ -504,15 +518,25 @@ def sweep(config: Config, seeds: list[int], jobs: int) -> dict:
     return result
 
 
-def cli(argv: list[str] | None = None) -> int:
+def cli(argv: list[str] | None = None, fast_exit: bool = False) -> int:
     """The command line: 0 on success; 2 with one ``error:`` line for bad flags or input;
-    130 on Ctrl-C. Earlier outputs are left as they were on every failure."""
+    130 on Ctrl-C. Earlier outputs are left as they were on every failure.
+
+    With ``fast_exit`` a finished single run ends the process at once: every output is written,
+    closed and moved into place by then, and Python's orderly teardown (freeing torch's and
+    pandas' modules) would take another 0.7 s on 2 cores. A sweep exits normally, so that
+    joblib cleans up after its workers.
+    """
     try:
         config, seeds, jobs = parse_args(argv)
         if seeds:
             sweep(config, seeds, jobs)
         else:
             main(config)
+            if fast_exit:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(0)
     except ValueError as err:  # bad flags or input (csv_series.InputError is one)
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -523,9 +547,4 @@ def cli(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    status = cli()
-    # Every output is written, closed and moved into place by now. Python's orderly teardown
-    # (freeing torch's and pandas' modules) would take another 0.7 s on 2 cores: skip it.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
+    sys.exit(cli(fast_exit=True))

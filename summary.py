@@ -13,6 +13,8 @@ ROWS = {  # ablation row -> label in the tables
     "isolation_forest": "Isolation Forest",
     "autoencoder_all": "Autoencoder (all windows)",
     "autoencoder_cleaned": "Autoencoder (IF-cleaned)",
+    "autoencoder_channel_mean": "Autoencoder, mean over channels",
+    "autoencoder_channel_max": "Autoencoder, max over channels",
     "hybrid_mean": "Hybrid, mean fusion",
     "hybrid_max": "Hybrid, max fusion",
 }

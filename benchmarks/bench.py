@@ -32,17 +32,18 @@ MARK = "BENCH_RESULT "  # the child's result line; anything main prints stays di
 
 def run_one(steps: int, out: str, extra: list[str]) -> None:
     """Child: one pipeline run; prints its timings and peak RSS as the last stdout line."""
+    import os
     import resource
     sys.path.insert(0, str(REPO))  # the child runs in a temporary cwd, away from the repo
     import main
     # main's own parser turns the flags after `--` into a Config; ours come last and win
     config, _, _ = main.parse_args(extra + ["--steps", str(steps), "--out", out])
-    timings = main.main(config, verbose=False)["timings_s"]
+    result = main.main(config, verbose=False)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    # the drawing workers have exited by now: the largest one's peak
-    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(MARK + json.dumps({"stages_s": timings, "peak_rss_mb": rss_mb,
-                             "worker_peak_rss_mb": worker_mb}), flush=True)
+    print(MARK + json.dumps({"stages_s": result["timings_s"], "peak_rss_mb": rss_mb,
+                             "workers_peak_rss_mb": result["drawing_workers_peak_rss_mb"]}),
+          flush=True)
+    os._exit(0)  # as main.py does: no interpreter teardown, so process wall matches a real run
 
 
 def spawn(steps: int, extra: list[str]) -> dict:
@@ -64,8 +65,9 @@ def spawn(steps: int, extra: list[str]) -> dict:
     stages = result["stages_s"]
     result["untimed_s"] = stages["total"] - sum(v for k, v in stages.items()
                                                 if k != "total" and not k.startswith("drawn_"))
-    # main and two drawing workers: an upper bound of the memory all of them hold at once
-    result["peak_rss_all_mb"] = result["peak_rss_mb"] + 2 * result["worker_peak_rss_mb"]
+    # main and its drawing workers: an upper bound of the memory all of them hold at once
+    # (peaks may not coincide, and pages a forked worker shares with main count twice)
+    result["peak_rss_all_mb"] = result["peak_rss_mb"] + sum(result["workers_peak_rss_mb"])
     return {**result, "process_wall_s": wall}
 
 
@@ -117,7 +119,8 @@ def markdown(medians: dict[int, dict]) -> str:
         "\n\nTimes in seconds, median per stage over the repeats. Stages in parentheses are the "
         "drawing workers' time, spent in parallel with main's stages; \"wait for drawing\" is "
         "what is left of it when main is done. \"All processes\" bounds the memory of main "
-        "and its two drawing workers together (main + 2 x the larger worker's peak).\n")
+        "and its two drawing workers together: the sum of their peaks, pages a forked worker "
+        "shares with main counted twice.\n")
     if 100_000 in medians and 1_000_000 in medians:
         growth = medians[1_000_000]["process_wall_s"] / medians[100_000]["process_wall_s"]
         text += f"\nProcess wall time from 100k to 1M steps: x{growth:.1f} (linear: x10).\n"

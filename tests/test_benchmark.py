@@ -26,7 +26,7 @@ def test_benchmark_writes_json_and_markdown(tmp_path):
     run = size["runs"][0]
     assert set(STAGES) <= set(run["stages_s"])
     assert all(v >= 0 for v in run["stages_s"].values())
-    assert run["peak_rss_mb"] > 0 and run["worker_peak_rss_mb"] > 0
+    assert run["peak_rss_mb"] > 0 and len(run["workers_peak_rss_mb"]) == 2
     assert run["peak_rss_all_mb"] > run["peak_rss_mb"] and run["untimed_s"] > -1e-3
     assert run["process_wall_s"] >= run["stages_s"]["total"] > 0
     assert size["median"]["stages_s"] == run["stages_s"]

@@ -24,6 +24,7 @@ def test_autoencoder_score_is_channel_normalised_and_uses_newest_rows():
     scale = detectors.channel_error_scale(whole, window=3)
     np.testing.assert_allclose(scale, [1, 100])
     np.testing.assert_allclose(detectors.autoencoder_scores(newest, scale, 2), 1.0)
+    np.testing.assert_allclose(detectors.autoencoder_scores(newest, scale, 2, "mean"), 1.0)
     np.testing.assert_allclose(detectors.channel_shares(newest, scale), 0.5)
     errors[0, 0] = 50                     # a large error in the *oldest* row only
     newest, _ = summed(2)
@@ -63,3 +64,14 @@ def test_fuse_mean_and_max():
     np.testing.assert_allclose(detectors.fuse([a, b], "max"), [3.0, 0.0])
     with pytest.raises(ValueError):
         detectors.fuse([a, b], "median")
+
+
+def test_max_over_channels_is_not_diluted_by_quiet_channels():
+    newest = np.ones((2, 5))
+    newest[1, 2] = 6.0                    # one channel of five is six times its usual error
+    scale = np.ones(5)
+    mean = detectors.autoencoder_scores(newest, scale, 1, "mean")
+    peak = detectors.autoencoder_scores(newest, scale, 1, "max")
+    assert peak[1] / peak[0] == pytest.approx(6.0) and mean[1] / mean[0] == pytest.approx(2.0)
+    with pytest.raises(ValueError):
+        detectors.autoencoder_scores(newest, scale, 1, "median")
