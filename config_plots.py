@@ -13,7 +13,10 @@ matplotlib.use("Agg")  # headless, always: no window, no display needed
 
 import imageio.v3 as iio  # noqa: E402
 import matplotlib.dates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
@@ -55,13 +58,20 @@ def setup_style() -> None:
     })
 
 
-def save(fig: plt.Figure, stem: Path) -> list[Path]:
-    """Write ``stem``.png and ``stem``.pdf and close the figure."""
+def _figure(**kwargs) -> Figure:
+    """A figure of its own, outside pyplot's global state, so that figures drawn in threads of
+    one process (seed sweeps on a Dask worker) cannot interfere."""
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save(fig: Figure, stem: Path) -> list[Path]:
+    """Write ``stem``.png and ``stem``.pdf."""
     paths = [stem.with_suffix(".png"), stem.with_suffix(".pdf")]
     for path in paths:
         # no creation date in PDFs, so the same run writes the same bytes
         fig.savefig(path, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
-    plt.close(fig)
     return paths
 
 
@@ -88,8 +98,9 @@ class TrainingFrames:
         self.frames: list[np.ndarray] = []
         folder.mkdir(parents=True, exist_ok=True)
 
-        self.fig, (self.ax_hist, self.ax_loss) = plt.subplots(
-            1, 2, figsize=(FULL_WIDTH, 2.6), dpi=dpi, gridspec_kw={"width_ratios": [1.4, 1]})
+        self.fig = _figure(figsize=(FULL_WIDTH, 2.6), dpi=dpi)
+        self.ax_hist, self.ax_loss = self.fig.subplots(1, 2,
+                                                       gridspec_kw={"width_ratios": [1.4, 1]})
         ax = self.ax_hist
         zeros = np.zeros(len(self.edges) - 1)
         labelled = labels is not None
@@ -163,8 +174,7 @@ class TrainingFrames:
         self.frames.append(frame)
 
     def finish(self, gif: Path | None) -> None:
-        """Close the figure; stitch the frames into ``gif`` unless it is None."""
-        plt.close(self.fig)
+        """Stitch the frames into ``gif`` unless it is None."""
         if gif is not None and self.frames:
             write_gif(self.frames, gif)
 
@@ -182,8 +192,8 @@ def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarra
                           part: str = "test part") -> list[Path]:
     """One panel per detector: its scores over time, true anomalies in red (with labels), its
     threshold. ``part`` names the steps shown in the axis label."""
-    fig, axes = plt.subplots(len(scores), 1, figsize=(FULL_WIDTH, 1.55 * len(scores)),
-                             sharex=True)
+    fig = _figure(figsize=(FULL_WIDTH, 1.55 * len(scores)))
+    axes = fig.subplots(len(scores), 1, sharex=True)
     anomalous = labels.astype(bool) if labels is not None else np.zeros(len(x), bool)
     for ax, (name, score) in zip(np.atleast_1d(axes), scores.items()):
         ax.scatter(x[~anomalous], score[~anomalous], s=1.5, color=COLORS["normal"],
@@ -224,7 +234,8 @@ def plot_series(stem: Path, x: np.ndarray, values: np.ndarray, channels: tuple[s
     n = len(channels)
     if event_channel is not None and not (event_channel >= 0).any():
         event_channel = None  # labels without channels (a user's CSV): shade every channel
-    fig, axes = plt.subplots(n, 1, figsize=(FULL_WIDTH, 0.95 * n + 0.6), sharex=True)
+    fig = _figure(figsize=(FULL_WIDTH, 0.95 * n + 0.6))
+    axes = fig.subplots(n, 1, sharex=True)
     axes = np.atleast_1d(axes)
     truth_spans = events(labels) if labels is not None else []
     flagged = flags.astype(bool)
@@ -241,8 +252,8 @@ def plot_series(stem: Path, x: np.ndarray, values: np.ndarray, channels: tuple[s
                 color=COLORS["hybrid"], ms=4, mew=0.6)
         ax.set_ylabel(channels[c], rotation=0, ha="right", va="center")
         ax.grid(False)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS["anomaly"], alpha=0.3),
-               plt.Line2D([], [], marker="|", ls="", color=COLORS["hybrid"])]
+    handles = [Rectangle((0, 0), 1, 1, color=COLORS["anomaly"], alpha=0.3),
+               Line2D([], [], marker="|", ls="", color=COLORS["hybrid"])]
     names = ["true anomaly (in the affected channel)" if event_channel is not None
              else "true anomaly", "hybrid flag"]
     axes[0].legend(handles[labels is None:], names[labels is None:], loc="lower left",
@@ -255,7 +266,8 @@ def plot_series(stem: Path, x: np.ndarray, values: np.ndarray, channels: tuple[s
 
 def plot_roc_pr(stem: Path, labels: np.ndarray, scores: dict[str, np.ndarray]) -> list[Path]:
     """ROC and precision-recall curves of every detector on the test part."""
-    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 2.8))
+    fig = _figure(figsize=(FULL_WIDTH, 2.8))
+    ax_roc, ax_pr = fig.subplots(1, 2)
     for name, score in scores.items():
         fpr, tpr, _ = roc_curve(labels, score)
         precision, recall, _ = precision_recall_curve(labels, score)
@@ -280,8 +292,8 @@ def plot_events(stem: Path, views: list[dict]) -> list[Path]:
     channel highlighted. Right: the attributed channel's values and the autoencoder's
     reconstruction of them. The flagged event is shaded green, true anomalies (if known) red.
     """
-    fig, axes = plt.subplots(len(views), 2, figsize=(FULL_WIDTH, 1.45 * len(views) + 0.4),
-                             squeeze=False, gridspec_kw={"width_ratios": [1, 1.3]})
+    fig = _figure(figsize=(FULL_WIDTH, 1.45 * len(views) + 0.4))
+    axes = fig.subplots(len(views), 2, squeeze=False, gridspec_kw={"width_ratios": [1, 1.3]})
     for (ax_all, ax_channel), view in zip(axes, views):
         x, values, c = view["x"], view["values"], view["channel"]
         lo, hi = values.min(axis=0), values.max(axis=0)
@@ -307,10 +319,10 @@ def plot_events(stem: Path, views: list[dict]) -> list[Path]:
         ax_all.set_ylabel("channels\n(own range)")
         ax_channel.set_title(view["title"], loc="left", fontsize=7)
     axes[0, 0].set_title("all channels; attributed one in green", loc="left", fontsize=7)
-    handles = [plt.Line2D([], [], color="#222222"),
-               plt.Line2D([], [], color=COLORS["autoencoder"], ls="--"),
-               plt.Rectangle((0, 0), 1, 1, color=COLORS["hybrid"], alpha=0.25),
-               plt.Rectangle((0, 0), 1, 1, color=COLORS["anomaly"], alpha=0.15)]
+    handles = [Line2D([], [], color="#222222"),
+               Line2D([], [], color=COLORS["autoencoder"], ls="--"),
+               Rectangle((0, 0), 1, 1, color=COLORS["hybrid"], alpha=0.25),
+               Rectangle((0, 0), 1, 1, color=COLORS["anomaly"], alpha=0.15)]
     names = ["actual", "autoencoder reconstruction", "flagged event", "true anomaly"]
     has_truth = views[0]["truth"] is not None
     fig.legend(handles[:3 + has_truth], names[:3 + has_truth], loc="upper center", ncols=4,

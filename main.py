@@ -452,7 +452,8 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
     n_val = int(config.val_fraction * len(train_idx))
     fit_idx, val_idx = train_idx[:len(train_idx) - n_val], train_idx[len(train_idx) - n_val:]
     _, width, n_channels = windows.shape
-    model = network.Autoencoder(width * n_channels, config.hidden, config.bottleneck).to(device)
+    model = network.Autoencoder(width * n_channels, config.hidden, config.bottleneck,
+                                config.seed).to(device)
     rows = min(config.score_rows, width)
 
     on_epoch = None

@@ -1,6 +1,7 @@
 """The autoencoder, its training loop and its reconstruction errors."""
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ class Autoencoder(nn.Module):
     squash exactly the anomalous ones back into range.
     """
 
-    def __init__(self, n_inputs: int, hidden: int = 128, bottleneck: int = 16):
+    def __init__(self, n_inputs: int, hidden: int = 128, bottleneck: int = 16, seed: int = 0):
         super().__init__()
         self.encoder = nn.Sequential(
             nn.Linear(n_inputs, hidden), nn.ReLU(),    # (B, W*C) -> (B, hidden)
@@ -27,6 +28,16 @@ class Autoencoder(nn.Module):
             nn.Linear(bottleneck, hidden), nn.ReLU(),  # -> (B, hidden)
             nn.Linear(hidden, n_inputs),               # -> (B, W*C)
         )
+
+        # PyTorch's default initialisation of a Linear layer, drawn from a generator of our own:
+        # the weights depend on ``seed`` alone, not on torch's global generator, which other
+        # runs in threads of the same process (a Dask worker) would share
+        generator = torch.Generator().manual_seed(seed)
+        for layer in self.modules():
+            if isinstance(layer, nn.Linear):
+                nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+                bound = 1 / math.sqrt(layer.in_features)
+                nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decoder(self.encoder(x))
@@ -42,9 +53,11 @@ def resolve_device(name: str) -> torch.device:
 
 
 def seed_everything(seed: int) -> None:
-    """Seed torch's global generator (weight initialisation) and ask for deterministic kernels.
+    """Seed torch's global generator and ask for deterministic kernels.
 
-    numpy and the data use explicit generators everywhere; nothing reads numpy's global state.
+    Nothing in this package draws from a global generator: numpy, the forest, the weights and
+    the batches all use generators seeded explicitly, so runs in threads of one process cannot
+    change each other's numbers. The global seed is set for code that others add.
     """
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # cuBLAS needs it to be deterministic
     torch.manual_seed(seed)

@@ -149,3 +149,16 @@ def test_events_csv_merges_the_hybrid_flags_of_the_test_part(tiny_run):
         steps = scores.iloc[event.start_step:event.end_step + 1]
         assert (steps["flag_hybrid"] == 1).all()
         assert steps["score_hybrid"].max() == pytest.approx(event.peak_score, rel=1e-5)
+
+
+def test_runs_in_threads_of_one_process_do_not_change_each_other(tiny_run, tmp_path):
+    # a Dask worker may run two seeds of a sweep in threads of one process at once
+    from concurrent.futures import ThreadPoolExecutor
+    _, first = tiny_run
+    configs = [main.Config(out=str(tmp_path / str(s)), seed=s, **TINY) for s in (1, 2)]
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda c: main.main(c, verbose=False, draw_in_background=False),
+                             configs))
+    assert runs[0]["detectors"] == first["detectors"]
+    assert runs[1]["detectors"] == main.main(configs[1], verbose=False,
+                                             draw_in_background=False)["detectors"]
