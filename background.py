@@ -8,17 +8,19 @@ and writes its tables. Each worker runs its jobs in the order given; a failure i
 raised in the main process by ``wait()``.
 
 ``Painter(background=False)`` draws in the calling process instead, with the same calls: for
-seed sweeps, whose parallelism is over seeds already.
+seed sweeps, whose parallelism is over seeds already, and whenever other Python threads run.
 """
 from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-_frames = None  # the worker's TrainingFrames (one worker draws one run's frames)
+_frames = None  # a worker's TrainingFrames (each worker process draws one run's frames)
 
 
 def _start_worker() -> None:
@@ -58,31 +60,21 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-class _InProcess:
-    """The executor interface, run at once in this process."""
-
-    def __init__(self):
-        import config_plots
-        config_plots.setup_style()
-
-    def submit(self, fn, *args) -> Future:
-        future = Future()
-        future.set_result(fn(*args))
-        return future
-
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-        pass
-
-
 class Painter:
     """Two drawing queues: ``frame_*`` for the training frames and GIF, ``figure`` for the rest."""
 
     def __init__(self, background: bool = True):
-        if background:
-            # fork: a spawned worker would re-run the caller's script if it lacks an
-            # `if __name__ == "__main__":` guard. Forking is safe here because main.py starts
-            # the painter before it imports torch (whose threads a fork must not copy), and the
-            # workers never touch torch.
+        # Fork, not spawn: a spawned worker would re-run the caller's script if it lacks an
+        # `if __name__ == "__main__":` guard. Forking is safe while this process runs no other
+        # Python thread (one could hold a lock the child then waits for forever), so with other
+        # threads (a run inside a thread pool or a Dask worker) drawing stays in this process.
+        # The workers only draw; they never touch torch.
+        self.background = background and threading.active_count() == 1
+        self.pending: list[Future] = []
+        self._frames = None  # the in-process TrainingFrames
+        if self.background:
+            sys.stdout.flush()  # or each worker would print what is still buffered
+            sys.stderr.flush()
             context = multiprocessing.get_context("fork")
             self.frames = ProcessPoolExecutor(1, context, initializer=_start_worker)
             self.figures = ProcessPoolExecutor(1, context, initializer=_start_worker)
@@ -90,43 +82,61 @@ class Painter:
             self.frames.submit(int)
             self.figures.submit(int)
         else:
-            self.frames = self.figures = _InProcess()
-        self.pending: list[Future] = []
+            import config_plots
+            config_plots.setup_style()
+            self.frames = self.figures = None
 
-    def frames_start(self, n_epochs: int, labels, part: str, folder: Path) -> None:
-        self.pending.append(self.frames.submit(_frames_start, n_epochs, labels, part, folder))
+    def _submit(self, pool, fn, *args) -> Future:
+        if self.background:
+            future = pool.submit(fn, *args)
+        else:
+            future = Future()
+            future.set_result(fn(*args))
+        self.pending.append(future)
+        return future
+
+    def frames_start(self, n_epochs: int, labels, part: str, folder: Path,
+                     quantile: float) -> None:
+        if self.background:
+            self._submit(self.frames, _frames_start, n_epochs, labels, part, folder, quantile)
+        else:
+            import config_plots
+            self._frames = config_plots.TrainingFrames(n_epochs, labels, part, folder, quantile)
 
     def frame(self, scores, threshold: float, train_loss: float, val_loss: float | None) -> None:
-        self.pending.append(self.frames.submit(_frames_add, scores, threshold, train_loss,
-                                               val_loss))
+        if self.background:
+            self._submit(self.frames, _frames_add, scores, threshold, train_loss, val_loss)
+        else:
+            self._submit(None, _timed, "frames", self._frames.add, scores, threshold, train_loss,
+                         val_loss)
 
-    def frames_finish(self, gif: Path | None) -> Future:
-        future = self.frames.submit(_frames_finish, gif)
-        self.pending.append(future)
-        return future
+    def frames_finish(self, gif: Path | None) -> None:
+        if self.background:
+            self._submit(self.frames, _frames_finish, gif)
+        else:
+            self._submit(None, _timed, "gif", self._frames.finish, gif)
 
-    def figure(self, name: str, *args, after_frames: bool = False) -> Future:
+    def figure(self, name: str, *args, after_frames: bool = False) -> None:
         """``config_plots.<name>(*args)``, in the figures worker, or with ``after_frames`` in the
         frames worker once the GIF is written (to share the drawing between both)."""
-        pool = self.frames if after_frames else self.figures
-        future = pool.submit(_figure, name, *args)
-        self.pending.append(future)
-        return future
+        self._submit(self.frames if after_frames else self.figures, _figure, name, *args)
 
     def wait(self) -> dict[str, float]:
         """Until every job has finished; the first failure is raised here. Returns the seconds
-        the workers spent drawing frames, the GIF and the figures (overlapping other work)."""
+        spent drawing frames, the GIF and the figures (in the workers: beside other work)."""
         spent = {"frames": 0.0, "gif": 0.0, "figures": 0.0}
         for future in self.pending:
-            category, seconds = future.result()
-            spent[category] += seconds
+            result = future.result()
+            if result is not None:
+                category, seconds = result
+                spent[category] += seconds
         self.pending.clear()
         return spent
 
     def peak_rss_mb(self) -> list[float]:
         """Each worker's peak resident memory so far (forked workers count the pages they
         share with the main process too); empty when drawing in this process."""
-        if isinstance(self.frames, _InProcess):
+        if not self.background:
             return []
         return [pool.submit(_peak_rss_mb).result() for pool in (self.frames, self.figures)]
 
@@ -135,5 +145,6 @@ class Painter:
 
     def __exit__(self, kind, error, trace) -> None:
         # after a failure or Ctrl-C, queued drawings are dropped; a running one is waited for
-        for pool in {self.frames, self.figures}:
-            pool.shutdown(wait=True, cancel_futures=kind is not None)
+        if self.background:
+            for pool in (self.frames, self.figures):
+                pool.shutdown(wait=True, cancel_futures=kind is not None)

@@ -89,7 +89,7 @@ class TrainingFrames:
     SCORE_RANGE = (-1.25, 1.25)  # decades below and above the threshold
 
     def __init__(self, n_epochs: int, labels: np.ndarray | None, part: str, folder: Path,
-                 dpi: int = 110):
+                 quantile: float = 0.95, dpi: int = 110):
         self.n_epochs, self.folder = n_epochs, folder
         self.anomalous = None if labels is None else labels.astype(bool)
         self.edges = np.linspace(*self.SCORE_RANGE, 61)
@@ -112,7 +112,7 @@ class TrainingFrames:
                                          color=COLORS["anomaly"], label="anomalous",
                                          animated=True))
         ax.axvline(0.0, ls="--", color=COLORS["threshold"], lw=0.8,
-                   label="threshold (95% of train)")
+                   label=f"threshold ({quantile:.0%} of train)")
         ax.set(xlim=self.SCORE_RANGE, ylim=(0, 1.0), ylabel="density",
                xlabel=r"$\log_{10}$(autoencoder score / threshold)",
                title=f"Reconstruction errors, {part} windows")
@@ -153,9 +153,10 @@ class TrainingFrames:
             self.ax_hist.set_ylim(0, peak * 1.6)
             self.ax_loss.set_ylim(min(losses) / 100, max(losses) * 1.5)
         lo, hi = self.ax_loss.get_ylim()
-        if self.background is None or peak > self.ax_hist.get_ylim()[1] or min(losses) < lo:
+        if self.background is None or peak > self.ax_hist.get_ylim()[1] or min(losses) < lo \
+                or max(losses) > hi:
             self.ax_hist.set_ylim(0, max(peak * 1.3, self.ax_hist.get_ylim()[1]))
-            self.ax_loss.set_ylim(min(min(losses) / 3, lo), hi)
+            self.ax_loss.set_ylim(min(min(losses) / 3, lo), max(max(losses) * 1.5, hi))
             self.fig.canvas.draw()
             self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self.fig.canvas.restore_region(self.background)
@@ -189,7 +190,7 @@ def write_gif(frames: list[np.ndarray], path: Path, seconds_per_frame: float = 0
 # --------------------------------------------------------------------------- result figures
 def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarray],
                           labels: np.ndarray | None, thresholds: dict[str, float],
-                          part: str = "test part") -> list[Path]:
+                          part: str = "test part", quantile: float = 0.95) -> list[Path]:
     """One panel per detector: its scores over time, true anomalies in red (with labels), its
     threshold. ``part`` names the steps shown in the axis label."""
     fig = _figure(figsize=(FULL_WIDTH, 1.55 * len(scores)))
@@ -203,7 +204,7 @@ def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarra
             ax.scatter(x[anomalous], score[anomalous], s=3, color=COLORS["anomaly"],
                        label="anomaly (truth)", rasterized=True, linewidths=0)
         ax.axhline(thresholds[name], color=COLORS["threshold"], ls="--", lw=0.8,
-                   label="threshold (95% of train)")
+                   label=f"threshold ({quantile:.0%} of train)")
         # heavy tails (anomalies orders of magnitude above the bulk) need a log axis to show
         # the bulk; z-scores can be negative, so they get a symmetric log
         q25, q75, top = np.percentile(score, [25, 75, 99.9])
@@ -307,8 +308,10 @@ def plot_events(stem: Path, views: list[dict]) -> list[Path]:
                         ls="--", label="reconstruction")
         for ax in (ax_all, ax_channel):
             if view["truth"] is not None:
+                half = (x[-1] - x[0]) / max(len(x) - 1, 1) / 2  # a one-step anomaly shows too
                 for start, end in events(view["truth"]):
-                    ax.axvspan(x[start], x[end - 1], color=COLORS["anomaly"], alpha=0.15, lw=0)
+                    ax.axvspan(x[start] - half, x[end - 1] + half, color=COLORS["anomaly"],
+                               alpha=0.15, lw=0)
             ax.axvspan(*view["span"], color=COLORS["hybrid"], alpha=0.25, lw=0)
             ax.tick_params(axis="x", labelsize=6)
             if x.dtype.kind == "M":

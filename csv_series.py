@@ -6,9 +6,12 @@
 Columns:
 
 - time: ``--time-col``; by default a column named ``timestamp``, ``time`` or ``date`` (any case),
-  else the first column if its cells are dates, else the row order. Timestamps may repeat (a
-  daylight-saving hour) and are never sorted: the row order *is* the time order.
-- values: ``--value-cols a,b``; by default every other column whose first cell is a number.
+  else the first column if its cells are dates, else the row order. Dates in ISO 8601 or in one
+  format pandas infers from the first cell; a numeric time column (Unix seconds, a step count)
+  is kept as numbers. Timestamps may repeat (a daylight-saving hour) and are never sorted: the
+  row order *is* the time order.
+- values: ``--value-cols a,b``; by default every other column whose first cell is a number
+  (not a header-less column, which is usually a saved row index).
 - labels: ``--label-col`` (optional), 0 or 1 per row.
 
 Every problem with the file raises ``InputError`` with one line naming the file, the line (the
@@ -19,6 +22,7 @@ value columns; infinite values are always an error.
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -50,8 +54,10 @@ def load_csv(path: str | Path, time_col: str | None = None, value_cols: list[str
     timestamps = (_parse_times(table[time_col], where, time_col) if time_col
                   else np.arange(len(table)))
     if value_cols is None:
+        # "Unnamed: 0" is pandas' name for a column without a header: a saved row index
         value_cols = [c for c in table.columns
-                      if c not in (time_col, label_col) and _looks_numeric(table[c])]
+                      if c not in (time_col, label_col) and not c.startswith("Unnamed: ")
+                      and _looks_numeric(table[c])]
         if not value_cols:
             raise InputError(f"{where} no numeric value column (columns: "
                              f"{', '.join(table.columns)}); name them with --value-cols")
@@ -89,15 +95,28 @@ def _read_table(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise InputError(f"{path.name} is empty")
     try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=False)
+        with warnings.catch_warnings():
+            # index_col=False: never take the first column as an index (a trailing comma would
+            # otherwise shift every column); extra fields then warn, and that is an error here
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, index_col=False)
     except pd.errors.ParserError as err:
         raise InputError(f"{path.name}: not a well-formed CSV file "
                          f"({str(err).strip().splitlines()[-1]})") from None
+    except pd.errors.ParserWarning:
+        raise InputError(f"{path.name}: some rows have more fields than the header (a trailing "
+                         f"comma?)") from None
+    table.columns = [str(c).strip() for c in table.columns]
+    repeated = table.columns[table.columns.duplicated()]
+    if len(repeated):
+        raise InputError(f"{path.name}: column name {repeated[0]!r} appears twice")
+    table = table.fillna("").apply(lambda column: column.str.strip())
+    filled = np.flatnonzero((table != "").any(axis=1).to_numpy())
+    table = table.iloc[:filled[-1] + 1] if len(filled) else table.iloc[:0]  # blank lines at the end
     if table.empty:
         raise InputError(f"{path.name} has a header but no data rows")
-    table.columns = [str(c).strip() for c in table.columns]
-    return table.fillna("").apply(lambda column: column.str.strip())
+    return table
 
 
 def _default_time_column(table: pd.DataFrame) -> str | None:
@@ -118,18 +137,28 @@ def _looks_numeric(column: pd.Series) -> bool:
 
 
 def _to_datetime(cells: pd.Series) -> pd.Series:
-    """ISO 8601 first (fast, unambiguous), then any format pandas can read; NaT where neither.
-    Times with a UTC offset are converted to UTC; naive times are kept as they are."""
+    """ISO 8601 first (fast, unambiguous), else the one format pandas infers from the first
+    cell, applied to every cell (so 01/02 never means January in one row and February in the
+    next); NaT where a cell does not match. Times with a UTC offset are converted to UTC; naive
+    times are kept as they are."""
     parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True)
     if parsed.isna().any():
-        parsed = pd.to_datetime(cells, format="mixed", errors="coerce", utc=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)  # "could not infer format"
+            try:
+                parsed = pd.to_datetime(cells, errors="coerce", utc=True)
+            except UserWarning:
+                parsed = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns, UTC]")
     return parsed.dt.tz_convert(None)
 
 
 def _parse_times(column: pd.Series, where: str, name: str) -> np.ndarray:
+    """Dates and times, or plain numbers (e.g. Unix seconds or a step count) kept as numbers."""
     empty = column.str.lower().isin(MISSING)
     if empty.any():
         raise InputError(f"{where} line {_line(empty)}, column {name!r}: empty timestamp")
+    if _looks_numeric(column):
+        return _parse_values(column, where, name, ffill=False)
     parsed = _to_datetime(column)
     if parsed.isna().any():
         bad = parsed.isna()

@@ -31,7 +31,10 @@ def channel_error_scale(whole_errors: np.ndarray, window: int) -> np.ndarray:
     levels; dividing each channel's error by its typical size keeps the noisiest channel from
     drowning the others.
     """
-    return whole_errors.mean(axis=0) / window + 1e-12
+    scale = whole_errors.mean(axis=0) / window
+    # a channel the network reconstructs almost perfectly (a counter, a constant-like column)
+    # must not turn its tiny noise into the largest score: floor at 1/1000 of the median channel
+    return np.maximum(scale, 1e-3 * np.median(scale)) + 1e-12
 
 
 def autoencoder_scores(newest_errors: np.ndarray, scale: np.ndarray, score_rows: int,

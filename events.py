@@ -1,7 +1,7 @@
 """Flags as events an analyst can read: which steps, which channel, how unusual.
 
 Consecutive flagged steps of a detector merge into one *event*. Its channel is the one with the
-largest share of the autoencoder's reconstruction error over the event's steps (the hybrid's
+largest mean share of the autoencoder's reconstruction error over the event's steps (the hybrid's
 attribution is the autoencoder's: the Isolation Forest has no per-channel score). With the
 synthetic generator's truth, ``attribution_accuracy`` measures how often that channel is right.
 """

@@ -15,6 +15,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent
 DETECTORS = ("isolation_forest", "autoencoder", "hybrid")
+# what one run writes (relative to --out); a run removes those an earlier run left behind and it
+# did not write itself (e.g. ROC curves after a run without labels)
+RUN_OUTPUTS = ("anomaly_detection_comparison.*", "results/cost_series_detections.*",
+               "results/roc_pr_curves.*", "results/events.*", "results/scores.csv",
+               "results/metrics.json")
+GIF_OUTPUTS = ("training_progress.gif", "training_progress/epoch_*.png")
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,8 @@ class Config:
              "--time-col, --value-cols, --label-col and --ffill need --csv"),
             (self.value_cols is None or all(self.value_col_list),
              "--value-cols must be a comma-separated list of column names"),
+            (self.value_cols is None or len(set(self.value_col_list)) == len(self.value_col_list),
+             "--value-cols names a column twice"),
         ]
         for ok, message in checks:
             if not ok:
@@ -146,6 +154,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Config, list[int] | None,
     seeds, jobs = args.pop("seeds"), args.pop("jobs")
     if jobs == 0:
         raise ValueError("--jobs must not be 0")
+    if seeds and len(set(seeds)) != len(seeds):
+        raise ValueError("--seeds names a seed twice")
     return Config(**args), seeds, jobs
 
 
@@ -180,8 +190,12 @@ def main(config: Config, verbose: bool = True, out: str | Path | None = None,
     # 1. Data: a seeded synthetic series with labels and anomaly kinds, or the user's CSV.
     with clock("data"):
         series = load_series(config)
+    if verbose and config.csv:  # say which columns were taken, so a wrong guess is seen
+        print(f"{Path(config.csv).name}: {len(series.values)} rows; values: "
+              f"{', '.join(series.channels)}; labels: {config.label_col or 'none'}")
     out = Path(out or config.out)
-    with reporting.staged_outputs(out) as stage, \
+    owned = RUN_OUTPUTS + (GIF_OUTPUTS if config.gif else ())  # --no-gif keeps an earlier GIF
+    with reporting.staged_outputs(out, owned) as stage, \
             background.Painter(draw_in_background) as painter:
         return run(config, series, stage, out, clock, verbose, painter)
 
@@ -295,7 +309,7 @@ def run(config: Config, series, out: Path, final_out: Path, clock, verbose: bool
     test_scores = {d: scores[d][evaluated] for d in DETECTORS}
     painter.figure("plot_score_comparison", out / "anomaly_detection_comparison",
                    x[evaluated], test_scores, labels[evaluated] if labelled else None,
-                   thresholds, part)
+                   thresholds, part, config.quantile)
     if series.is_time_series:
         painter.figure("plot_series", results_dir / "cost_series_detections", x[evaluated],
                        series.values[W - 1:][evaluated], series.channels,
@@ -466,7 +480,8 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
         shown = np.sort(rng.permutation(shown)[:2000])
         reference = np.sort(rng.permutation(np.flatnonzero(is_train))[:2000])
         painter.frames_start(config.epochs, labels[shown] if labels is not None else None,
-                             "test" if is_test.any() else "all", out / "training_progress")
+                             "test" if is_test.any() else "all", out / "training_progress",
+                             config.quantile)
 
         def on_epoch(epoch, history):
             ref_newest, ref_whole = network.channel_errors(model, windows[reference], rows)
@@ -508,7 +523,9 @@ def sweep(config: Config, seeds: list[int], jobs: int) -> dict:
     if config.csv and not config.label_col:
         raise ValueError("--seeds compares detectors against labels: add --label-col")
     load_series(config)  # a bad input fails here, before any seed starts
-    with reporting.staged_outputs(Path(config.out)) as stage:
+    owned = RUN_OUTPUTS + (GIF_OUTPUTS if config.gif else ()) + (
+        "results/summary.json", "results/results.*", "results/seeds/**/*")
+    with reporting.staged_outputs(Path(config.out), owned) as stage:
         per_seed = summary.run_seeds(config, seeds, jobs, stage)
         result = summary.aggregate(per_seed)
         provenance = reporting.provenance(seeds[0],
@@ -534,10 +551,13 @@ def cli(argv: list[str] | None = None, fast_exit: bool = False) -> int:
             sweep(config, seeds, jobs)
         else:
             main(config)
-            if fast_exit:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(0)
+            # not under a profiler or coverage tool, whose reports need the orderly exit
+            if fast_exit and sys.getprofile() is None and sys.gettrace() is None:
+                try:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                finally:
+                    os._exit(0)
     except ValueError as err:  # bad flags or input (csv_series.InputError is one)
         print(f"error: {err}", file=sys.stderr)
         return 2

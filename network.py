@@ -108,6 +108,9 @@ def train_autoencoder(model: Autoencoder, train_windows: np.ndarray, val_windows
             loss.backward()
             optimizer.step()
             total += loss.item() * len(batch)
+        if not math.isfinite(total):
+            raise ValueError(f"the autoencoder's training loss is not finite in epoch {epoch}: "
+                             f"lower --lr")
         history.train_loss.append(total / len(x_train))
         if len(x_val):
             history.val_loss.append(float(squared_errors(model, x_val).mean()))
@@ -147,6 +150,9 @@ def channel_errors(model: Autoencoder, windows: np.ndarray, newest_rows: int,
         errors = ((model(x) - x) ** 2).view(len(x), width, n_channels)     # (B, W, C)
         newest[start:start + len(x)] = errors[:, -newest_rows:].sum(dim=1).double().cpu().numpy()
         whole[start:start + len(x)] = errors.sum(dim=1).double().cpu().numpy()
+    if not np.isfinite(whole).all():
+        raise ValueError("the autoencoder's reconstruction errors are not finite (training "
+                         "diverged): lower --lr")
     return newest, whole
 
 

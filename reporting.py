@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,13 +106,16 @@ def write_scores(path: Path, timestamps: np.ndarray | None, split: np.ndarray,
 
 
 @contextmanager
-def staged_outputs(out: Path) -> Iterator[Path]:
+def staged_outputs(out: Path, owned: tuple[str, ...] = ()) -> Iterator[Path]:
     """Yield a fresh folder inside ``out`` to write a run's outputs into; when the block finishes
     without an exception, move them into ``out``.
 
     Until then nothing in ``out`` changes, so a failed or interrupted run (Ctrl-C) leaves the
     previous run's figures, GIF and metrics as they were. Each file is moved with an atomic
-    rename (the staging folder is on the same file system), and SIGINT waits until all are.
+    rename (the staging folder is on the same file system), and a Ctrl-C during the moves is
+    held back until they are done. ``owned`` names the files (glob patterns relative to ``out``)
+    that this kind of run writes: those an earlier run left and this one did not write are
+    removed, so that ``out`` never mixes two runs' results.
     """
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder")
@@ -123,18 +127,37 @@ def staged_outputs(out: Path) -> Iterator[Path]:
         raise ValueError(f"--out {out}: cannot write there ({err.strerror})") from None
     try:
         yield stage
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            _move_into_place(stage, out)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        with _ctrl_c_deferred():
+            _move_into_place(stage, out, owned)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-        if created and not any(out.iterdir()):
+        if created and out.exists() and not any(out.iterdir()):
             out.rmdir()
 
 
-def _move_into_place(stage: Path, out: Path) -> None:
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Record a Ctrl-C instead of raising it, for a few renames that must not stop halfway.
+
+    The run has finished by then, so the recorded Ctrl-C is dropped. Signal handlers can only be
+    set in the main thread; elsewhere (a worker thread) Python delivers no KeyboardInterrupt.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _move_into_place(stage: Path, out: Path, owned: tuple[str, ...]) -> None:
+    written = {path.relative_to(stage) for path in stage.rglob("*") if path.is_file()}
+    for pattern in owned:
+        for stale in out.glob(pattern):
+            if stale.is_file() and stale.relative_to(out) not in written:
+                stale.unlink()
     replaced = stage / ".replaced"
     for name in REPLACED_FOLDERS:
         if (stage / name).is_dir():

@@ -46,9 +46,10 @@ def run_seeds(config, seeds: list[int], jobs: int = 1,
                                    out=str(folder(config.out, i, s)))
                for i, s in enumerate(seeds)]
     targets = [folder(write_to or config.out, i, s) for i, s in enumerate(seeds)]
-    # seeds in parallel already keep the cores busy: draw in each seed's own process then
+    # draw in each seed's own process: seeds in parallel keep the cores busy already, and a
+    # sweep has imported torch before its first seed (no fork after that)
     runs = Parallel(n_jobs=jobs)(delayed(main.main)(c, verbose=False, out=t,
-                                                    draw_in_background=jobs == 1)
+                                                    draw_in_background=False)
                                  for c, t in zip(configs, targets))
     return {s: run["ablation"] for s, run in zip(seeds, runs)}
 
@@ -70,12 +71,13 @@ def aggregate(per_seed: dict[int, dict]) -> dict:
     rows = [r for r in ROWS if r in per_seed[seeds[0]]]
     kinds = sorted({k for s in seeds for r in rows
                     for k in per_seed[s][r].get("recall_by_kind", {})})
-    def attribution(r, kind):
+    def attribution(r, kind):  # "all": each seed's overall accuracy (a mean of seed means)
         found = [per_seed[s][r].get("attribution") for s in seeds]
         return [None if a is None else a["overall"] if kind == "all" else a["by_kind"].get(kind)
                 for a in found]
 
-    attributed = [r for r in ATTRIBUTED if "attribution" in per_seed[seeds[0]].get(r, {})]
+    attributed = [r for r in ATTRIBUTED
+                  if any("attribution" in per_seed[s].get(r, {}) for s in seeds)]
     return {
         "seeds": seeds,
         "metrics": {r: {m: stats([per_seed[s][r][m] for s in seeds]) for m in METRICS}
@@ -85,7 +87,8 @@ def aggregate(per_seed: dict[int, dict]) -> dict:
         "attribution_by_kind": {r: {k: stats(attribution(r, k)) for k in [*kinds, "all"]}
                                 for r in attributed},
         # pooled over seeds: every detected event counts once, however the seeds split them
-        "attributed_events": {r: {key: sum(per_seed[s][r]["attribution"][key] for s in seeds)
+        "attributed_events": {r: {key: sum(per_seed[s][r].get("attribution", {}).get(key, 0)
+                                           for s in seeds)
                                   for key in ("events", "correct")} for r in attributed},
     }
 
@@ -139,8 +142,9 @@ def _attribution_markdown(summary: dict, table) -> str:
     pooled = "; ".join(f"{LABELS[r].split(' (')[0].lower()} {c['correct']} of {c['events']}"
                        for r, c in summary["attributed_events"].items())
     return ("\nAttribution accuracy per anomaly kind: share of detected events (at least one "
-            "flagged step) whose top channel, the largest share of the autoencoder's error over "
-            "the flagged steps, is the channel the event was injected into; n/a: none detected. "
+            "flagged step) whose top channel, the largest mean share of the autoencoder's error "
+            "over the flagged steps, is the channel the event was injected into; n/a: none "
+            "detected; \"all\" is the mean of the seeds' overall accuracies. "
             f"Pooled over all seeds, right of detected: {pooled}.\n\n"
             + table(summary["attribution_by_kind"], columns,
                     [k.replace("_", " ") for k in columns]) + "\n")

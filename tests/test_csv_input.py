@@ -82,6 +82,14 @@ def test_time_column_fallbacks(tmp_path):
     assert named.channels == ("cost",)
 
 
+def test_numeric_time_saved_index_and_trailing_blank_lines(tmp_path):
+    path = tmp_path / "unix.csv"
+    path.write_text(",timestamp,cost\n0,1700000000,5\n1,1700003600,6\n\n\n")
+    series = csv_series.load_csv(path)
+    assert series.timestamps.tolist() == [1700000000, 1700003600]  # numbers stay numbers
+    assert series.channels == ("cost",)  # the header-less index column is no channel
+
+
 def test_ffill_fills_from_the_row_above(tmp_path):
     path = tmp_path / "gaps.csv"
     path.write_text("timestamp,cost\n2024-01-01 00:00,1\n2024-01-01 01:00,\n"
@@ -156,6 +164,14 @@ BAD_FILES = {  # case -> (file bytes or None for "no file", extra flags, expecte
                       "line 3, column 'timestamp': cannot read 'yesterday'"),
     "no numeric column": (b"timestamp,note\n2024-01-01 00:00,high\n", [],
                           "no numeric value column"),
+    "trailing comma": (b"timestamp,rent\n2024-01-01 00:00,1,\n2024-01-01 01:00,2,\n", [],
+                       "more fields than the header"),
+    "repeated column name": (b"timestamp,rent, rent\n2024-01-01 00:00,1,2\n", [],
+                             "column name 'rent' appears twice"),
+    "dates in two formats": (b"day,rent\n12/01/2024,1\n13/01/2024,2\n", ["--time-col", "day"],
+                             "line 3, column 'day': cannot read '13/01/2024'"),
+    "value column named twice": ("costs", ["--value-cols", "rent,rent"],
+                                 "--value-cols names a column twice"),
     "unknown value column": ("costs", ["--value-cols", "rent,water"], "no column 'water'"),
     "unknown label column": ("costs", ["--label-col", "truth"], "no column 'truth'"),
     "unknown time column": ("costs", ["--time-col", "when"], "no column 'when'"),
@@ -267,3 +283,26 @@ def test_ctrl_c_during_training_exits_130_and_keeps_outputs(earlier_outputs):
         "error: interrupted; the outputs of earlier runs are unchanged"]
     assert snapshot(earlier_outputs) == before
     assert not list(earlier_outputs.glob(".run-*"))
+
+
+def test_a_run_removes_what_an_earlier_run_left_and_it_did_not_write(tmp_path):
+    path = write_costs(tmp_path / "costs.csv")
+    out = tmp_path / "out"
+    (out / "results").mkdir(parents=True)
+    (out / "results" / "summary.json").write_text("{}")  # a sweep's table: not a run's file
+    assert main.cli(["--csv", str(path), "--label-col", "is_anomaly", "--out", str(out),
+                     *TINY]) == 0
+    assert (out / "results" / "roc_pr_curves.png").exists()
+    unlabelled = write_costs(tmp_path / "unlabelled.csv", labels=False)
+    assert main.cli(["--csv", str(unlabelled), "--out", str(out), *TINY, "--no-gif"]) == 0
+    assert not (out / "results" / "roc_pr_curves.png").exists()  # no labels: no ROC curves
+    assert (out / "results" / "scores.csv").exists()
+    assert (out / "training_progress.gif").exists()  # --no-gif keeps the earlier GIF
+    assert (out / "results" / "summary.json").read_text() == "{}"
+
+
+def test_a_diverging_network_stops_with_one_line(tmp_path, capsys):
+    path = write_costs(tmp_path / "costs.csv", labels=False)
+    code = main.cli(["--csv", str(path), "--out", str(tmp_path / "out"), *TINY, "--lr", "1e12"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith("error: ") and "not finite" in err and "\n" not in err

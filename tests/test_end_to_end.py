@@ -162,3 +162,9 @@ def test_runs_in_threads_of_one_process_do_not_change_each_other(tiny_run, tmp_p
     assert runs[0]["detectors"] == first["detectors"]
     assert runs[1]["detectors"] == main.main(configs[1], verbose=False,
                                              draw_in_background=False)["detectors"]
+    # and each drew its own frames: as many as epochs, the same as a run alone
+    gifs = [iio.imread(tmp_path / str(s) / "training_progress.gif", index=None) for s in (1, 2)]
+    assert [len(g) for g in gifs] == [TINY["epochs"]] * 2
+    alone = iio.imread(tmp_path / "2" / "training_progress.gif", index=None)
+    np.testing.assert_array_equal(gifs[1], alone)
+    assert not np.array_equal(gifs[0], gifs[1])
