@@ -21,6 +21,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 _frames = None  # a worker's TrainingFrames (each worker process draws one run's frames)
+# matplotlib keeps some state per process (its mathtext parser, font caches) that is not safe
+# to use from two threads at once: runs drawing in-process in threads take turns
+_IN_PROCESS_DRAWING = threading.Lock()
 
 
 def _start_worker() -> None:
@@ -91,7 +94,8 @@ class Painter:
             future = pool.submit(fn, *args)
         else:
             future = Future()
-            future.set_result(fn(*args))
+            with _IN_PROCESS_DRAWING:
+                future.set_result(fn(*args))
         self.pending.append(future)
         return future
 
@@ -101,7 +105,9 @@ class Painter:
             self._submit(self.frames, _frames_start, n_epochs, labels, part, folder, quantile)
         else:
             import config_plots
-            self._frames = config_plots.TrainingFrames(n_epochs, labels, part, folder, quantile)
+            with _IN_PROCESS_DRAWING:
+                self._frames = config_plots.TrainingFrames(n_epochs, labels, part, folder,
+                                                           quantile)
 
     def frame(self, scores, threshold: float, train_loss: float, val_loss: float | None) -> None:
         if self.background:
