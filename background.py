@@ -20,6 +20,8 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from reporting import critical
+
 _frames = None  # a worker's TrainingFrames (each worker process draws one run's frames)
 # matplotlib keeps some state per process (its mathtext parser, font caches) that is not safe
 # to use from two threads at once: runs drawing in-process in threads take turns
@@ -82,8 +84,9 @@ class Painter:
             self.frames = ProcessPoolExecutor(1, context, initializer=_start_worker)
             self.figures = ProcessPoolExecutor(1, context, initializer=_start_worker)
             # start both now, so that their imports overlap the main process's work
-            self.frames.submit(int)
-            self.figures.submit(int)
+            with critical():
+                self.frames.submit(int)
+                self.figures.submit(int)
         else:
             import config_plots
             config_plots.setup_style()
@@ -91,7 +94,8 @@ class Painter:
 
     def _submit(self, pool, fn, *args) -> Future:
         if self.background:
-            future = pool.submit(fn, *args)
+            with critical():  # never leave the pool's lock held (see reporting.critical)
+                future = pool.submit(fn, *args)
         else:
             future = Future()
             with _IN_PROCESS_DRAWING:
@@ -144,7 +148,9 @@ class Painter:
         share with the main process too); empty when drawing in this process."""
         if not self.background:
             return []
-        return [pool.submit(_peak_rss_mb).result() for pool in (self.frames, self.figures)]
+        with critical():
+            futures = [pool.submit(_peak_rss_mb) for pool in (self.frames, self.figures)]
+        return [future.result() for future in futures]
 
     def __enter__(self) -> Painter:
         return self
@@ -152,5 +158,6 @@ class Painter:
     def __exit__(self, kind, error, trace) -> None:
         # after a failure or Ctrl-C, queued drawings are dropped; a running one is waited for
         if self.background:
-            for pool in (self.frames, self.figures):
-                pool.shutdown(wait=True, cancel_futures=kind is not None)
+            with critical():
+                for pool in (self.frames, self.figures):
+                    pool.shutdown(wait=True, cancel_futures=kind is not None)

@@ -195,7 +195,7 @@ def main(config: Config, verbose: bool = True, out: str | Path | None = None,
               f"{', '.join(series.channels)}; labels: {config.label_col or 'none'}")
     out = Path(out or config.out)
     owned = RUN_OUTPUTS + (GIF_OUTPUTS if config.gif else ())  # --no-gif keeps an earlier GIF
-    with reporting.staged_outputs(out, owned) as stage, \
+    with reporting.ctrl_c_guard(), reporting.staged_outputs(out, owned) as stage, \
             background.Painter(draw_in_background) as painter:
         return run(config, series, stage, out, clock, verbose, painter)
 
@@ -525,7 +525,7 @@ def sweep(config: Config, seeds: list[int], jobs: int) -> dict:
     load_series(config)  # a bad input fails here, before any seed starts
     owned = RUN_OUTPUTS + (GIF_OUTPUTS if config.gif else ()) + (
         "results/summary.json", "results/results.*", "results/seeds/**/*")
-    with reporting.staged_outputs(Path(config.out), owned) as stage:
+    with reporting.ctrl_c_guard(), reporting.staged_outputs(Path(config.out), owned) as stage:
         per_seed = summary.run_seeds(config, seeds, jobs, stage)
         result = summary.aggregate(per_seed)
         provenance = reporting.provenance(seeds[0],

@@ -113,7 +113,7 @@ def staged_outputs(out: Path, owned: tuple[str, ...] = ()) -> Iterator[Path]:
     Until then nothing in ``out`` changes, so a failed or interrupted run (Ctrl-C) leaves the
     previous run's figures, GIF and metrics as they were. Each file is moved with an atomic
     rename (the staging folder is on the same file system), and a Ctrl-C during the moves is
-    held back until they are done. ``owned`` names the files (glob patterns relative to ``out``)
+    ignored (with ``ctrl_c_guard`` installed): the run has finished by then. ``owned`` names the files (glob patterns relative to ``out``)
     that this kind of run writes: those an earlier run left and this one did not write are
     removed, so that ``out`` never mixes two runs' results.
     """
@@ -127,7 +127,7 @@ def staged_outputs(out: Path, owned: tuple[str, ...] = ()) -> Iterator[Path]:
         raise ValueError(f"--out {out}: cannot write there ({err.strerror})") from None
     try:
         yield stage
-        with _ctrl_c_deferred():
+        with critical(drop_interrupt=True):  # the run has finished: complete the renames
             _move_into_place(stage, out, owned)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -135,21 +135,55 @@ def staged_outputs(out: Path, owned: tuple[str, ...] = ()) -> Iterator[Path]:
             out.rmdir()
 
 
-@contextmanager
-def _ctrl_c_deferred() -> Iterator[None]:
-    """Record a Ctrl-C instead of raising it, for a few renames that must not stop halfway.
+class _CtrlC:
+    """Ctrl-C as usual (KeyboardInterrupt at once), except inside ``critical()`` blocks.
 
-    The run has finished by then, so the recorded Ctrl-C is dropped. Signal handlers can only be
-    set in the main thread; elsewhere (a worker thread) Python delivers no KeyboardInterrupt.
+    A KeyboardInterrupt raised in the middle of, say, a process pool's ``submit`` leaves the
+    pool's lock held, and shutting the pool down then waits forever. Inside a critical block a
+    Ctrl-C is recorded and raised when the block ends (or dropped, for the final renames of a
+    finished run).
     """
-    if threading.current_thread() is not threading.main_thread():
+
+    depth = 0
+    pending = False
+    installed = False
+
+    @classmethod
+    def handler(cls, signum, frame):
+        if cls.depth:
+            cls.pending = True
+        else:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def ctrl_c_guard() -> Iterator[None]:
+    """Install the Ctrl-C handler for a run (main thread only; elsewhere Python delivers no
+    KeyboardInterrupt anyway)."""
+    if threading.current_thread() is not threading.main_thread() or _CtrlC.installed:
         yield
         return
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    previous = signal.signal(signal.SIGINT, _CtrlC.handler)
+    _CtrlC.installed, _CtrlC.pending, _CtrlC.depth = True, False, 0
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        _CtrlC.installed = False
+
+
+@contextmanager
+def critical(drop_interrupt: bool = False) -> Iterator[None]:
+    """A block that a Ctrl-C does not cut short; see ``_CtrlC``."""
+    _CtrlC.depth += 1
+    try:
+        yield
+    finally:
+        _CtrlC.depth -= 1
+        if _CtrlC.pending and not _CtrlC.depth:
+            _CtrlC.pending = False
+            if not drop_interrupt and threading.current_thread() is threading.main_thread():
+                raise KeyboardInterrupt
 
 
 def _move_into_place(stage: Path, out: Path, owned: tuple[str, ...]) -> None:

@@ -271,13 +271,18 @@ def test_ctrl_c_during_training_exits_130_and_keeps_outputs(earlier_outputs):
         [sys.executable, "main.py", "--steps", "2000", "--epochs", "100000", "--hidden", "16",
          "--out", str(earlier_outputs)],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    deadline = time.monotonic() + 120
-    while not list(earlier_outputs.glob(".run-*")):  # the run has started writing
-        assert run.poll() is None and time.monotonic() < deadline
-        time.sleep(0.1)
-    time.sleep(2.0)  # data, forest: well inside the 100000 epochs by now
-    run.send_signal(signal.SIGINT)
-    _, err = run.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(earlier_outputs.glob(".run-*")):  # the run has started writing
+            assert run.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        time.sleep(2.0)  # data, forest: well inside the 100000 epochs by now
+        run.send_signal(signal.SIGINT)
+        _, err = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:  # a hung run must not outlive the test
+            run.kill()
+            run.communicate()
     assert run.returncode == 130
     assert err.strip().splitlines() == [
         "error: interrupted; the outputs of earlier runs are unchanged"]
