@@ -12,6 +12,7 @@ seed sweeps, whose parallelism is over seeds already, and whenever other Python 
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import signal
 import sys
@@ -30,6 +31,10 @@ _IN_PROCESS_DRAWING = threading.Lock()
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    try:  # Linux: end with the main process even when it is killed outright (SIGKILL)
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
     import config_plots
     config_plots.setup_style()
 

@@ -95,7 +95,7 @@ class TrainingFrames:
         self.edges = np.linspace(*self.SCORE_RANGE, 61)
         self.train_loss: list[float] = []
         self.val_loss: list[float] = []
-        self.frames: list[np.ndarray] = []
+        self.paths: list[Path] = []  # frames stay on disk, so memory does not grow with epochs
         folder.mkdir(parents=True, exist_ok=True)
 
         self.fig = _figure(figsize=(FULL_WIDTH, 2.6), dpi=dpi)
@@ -170,14 +170,14 @@ class TrainingFrames:
             artist.axes.draw_artist(artist)
         self.fig.draw_artist(self.epoch_text)
         frame = np.asarray(self.fig.canvas.buffer_rgba())[..., :3].copy()
-        iio.imwrite(self.folder / f"epoch_{len(self.train_loss):03d}.png", frame,
-                    compress_level=3)
-        self.frames.append(frame)
+        path = self.folder / f"epoch_{len(self.train_loss):03d}.png"
+        iio.imwrite(path, frame, compress_level=3)
+        self.paths.append(path)
 
     def finish(self, gif: Path | None) -> None:
         """Stitch the frames into ``gif`` unless it is None."""
-        if gif is not None and self.frames:
-            write_gif(self.frames, gif)
+        if gif is not None and self.paths:
+            write_gif([iio.imread(path) for path in self.paths], gif)
 
 
 def write_gif(frames: list[np.ndarray], path: Path, seconds_per_frame: float = 0.15) -> None:
