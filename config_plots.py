@@ -306,13 +306,14 @@ def plot_events(stem: Path, views: list[dict]) -> list[Path]:
         ax_channel.plot(x, values[:, c], color="#222222", lw=0.9, label="actual")
         ax_channel.plot(x, view["reconstruction"][:, c], color=COLORS["autoencoder"], lw=0.9,
                         ls="--", label="reconstruction")
+        half = (x[-1] - x[0]) / max(len(x) - 1, 1) / 2  # half a step: one-step spans show too
+        truth = events(view["truth"]) if view["truth"] is not None else []
         for ax in (ax_all, ax_channel):
-            if view["truth"] is not None:
-                half = (x[-1] - x[0]) / max(len(x) - 1, 1) / 2  # a one-step anomaly shows too
-                for start, end in events(view["truth"]):
-                    ax.axvspan(x[start] - half, x[end - 1] + half, color=COLORS["anomaly"],
-                               alpha=0.15, lw=0)
-            ax.axvspan(*view["span"], color=COLORS["hybrid"], alpha=0.25, lw=0)
+            for start, end in truth:
+                ax.axvspan(x[start] - half, x[end - 1] + half, color=COLORS["anomaly"],
+                           alpha=0.15, lw=0)
+            first, last = view["span"]
+            ax.axvspan(x[first] - half, x[last] + half, color=COLORS["hybrid"], alpha=0.25, lw=0)
             ax.tick_params(axis="x", labelsize=6)
             if x.dtype.kind == "M":
                 locator = matplotlib.dates.AutoDateLocator(minticks=2, maxticks=5)

@@ -387,13 +387,11 @@ def event_views(table, series, windows, scaler, model, labelled: bool, n: int = 
         steps = np.arange(first, last + 1)
         newest_rows = network.reconstruct(model, windows[steps - (W - 1)])[:, -1]
         x = series.timestamps[steps]
-        half = (x[-1] - x[0]) / max(len(x) - 1, 1) / 2
         views.append({
             "x": x, "values": series.values[steps],
             "reconstruction": scaler.inverse_transform(newest_rows),
             "channel": series.channels.index(event.top_channel),
-            # half a step either side, so that an event of one step is visible too
-            "span": (x[event.start_step - first] - half, x[event.end_step - first] + half),
+            "span": (event.start_step - first, event.end_step - first),  # rows of x, inclusive
             "truth": series.labels[steps] if labelled else None,
             "title": f"{event.top_channel}: {event.duration} step"
                      f"{'s' if event.duration > 1 else ''} from {event.start}, "
@@ -503,10 +501,10 @@ def train_and_score_autoencoder(config: Config, windows, ae_train, is_train, is_
         painter.frames_finish(out / "training_progress.gif")
     newest, whole = network.channel_errors(model, windows, rows)
     scale = detectors.channel_error_scale(whole[ae_train], width)
+    by_channel = {how: detectors.autoencoder_scores(newest, scale, rows, how)
+                  for how in ("mean", "max")}
     return {"history": history, "model": model, "scale": scale,
-            "scores": detectors.autoencoder_scores(newest, scale, rows, config.channel_score),
-            "by_channel": {how: detectors.autoencoder_scores(newest, scale, rows, how)
-                           for how in ("mean", "max")},
+            "scores": by_channel[config.channel_score], "by_channel": by_channel,
             "shares": detectors.channel_shares(newest, scale)}
 
 

@@ -57,7 +57,9 @@ def git_commit() -> str | None:
     return commit + ("-dirty" if dirty.strip() else "")
 
 
-def provenance(seed: int, device: str) -> dict:
+def environment() -> dict:
+    """Python, platform, package versions and git commit: what a result depends on besides its
+    config."""
     versions = {}
     for name in PACKAGES:
         try:
@@ -65,7 +67,11 @@ def provenance(seed: int, device: str) -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = None
     return {"python": platform.python_version(), "platform": platform.platform(),
-            "packages": versions, "git_commit": git_commit(), "device": device, "seed": seed}
+            "packages": versions, "git_commit": git_commit()}
+
+
+def provenance(seed: int, device: str) -> dict:
+    return {**environment(), "device": device, "seed": seed}
 
 
 def write_metrics(path: Path, config, provenance_: dict, timings: dict[str, float],

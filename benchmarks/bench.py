@@ -84,21 +84,10 @@ def median_of(runs: list[dict]) -> dict:
 
 def machine() -> dict:
     import os
-    import platform
-    import subprocess
-    from importlib import metadata
-    git = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                           capture_output=True, text=True).stdout.strip() != ""
-    versions = {}
-    for name in ("torch", "numpy", "scikit-learn"):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return {"platform": platform.platform(), "cpu_count": os.cpu_count(),
-            "python": platform.python_version(), "packages": versions,
-            "git_commit": git.stdout.strip() or None, "git_dirty": dirty}
+    sys.path.insert(0, str(REPO))
+    import reporting
+    # git_commit ends in "-dirty" when the checkout has uncommitted changes
+    return {**reporting.environment(), "cpu_count": os.cpu_count()}
 
 
 def markdown(medians: dict[int, dict]) -> str:
