@@ -212,7 +212,10 @@ def plot_score_comparison(stem: Path, x: np.ndarray, scores: dict[str, np.ndarra
             if score.min() > 0:
                 ax.set_yscale("log")
             else:
-                ax.set_yscale("symlog", linthresh=max(q75 - q25, 1e-3))
+                linthresh = max(q75 - q25, 1e-3)
+                ax.set_yscale("symlog", linthresh=linthresh)
+                # autoscaling pads a symlog axis by decades below the smallest (negative) score
+                ax.set_ylim(bottom=score.min() - linthresh)
         ax.set_ylabel("score")
         ax.set_title(LABELS.get(name, name), loc="left")
     np.atleast_1d(axes)[0].legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3,
